@@ -1,0 +1,1 @@
+"""Digital-Index Ruhr assistant: deterministic index scoring, project retrieval and chat."""
