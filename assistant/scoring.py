@@ -9,6 +9,7 @@ of the area scores. Ranks are competition ranks (1, 2, 2, 4) on unrounded number
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -23,13 +24,15 @@ COMPUTED_SOURCE = "computed"
 
 @dataclass(frozen=True)
 class ScoreTable:
-    """All scores and ranks for one method; frames are indexed by AGS in registry order."""
+    """All scores and ranks for one method; frames are indexed by AGS in registry order.
+
+    Metadata frames (years, provenance, sources) are pivoted only when first read: a what-if
+    recompute needs scores and ranks, not provenance.
+    """
 
     method: Method
+    long: pd.DataFrame  # the long input: ags, indicator, value[, year, provenance, source]
     values: pd.DataFrame  # ags x indicator, stored values
-    years: pd.DataFrame  # ags x indicator
-    provenance: pd.DataFrame  # ags x indicator
-    sources: pd.DataFrame  # ags x indicator
     means: pd.Series  # indicator -> unweighted mean over all municipalities
     indicator_scores: pd.DataFrame
     area_scores: pd.DataFrame
@@ -41,6 +44,23 @@ class ScoreTable:
     @property
     def count(self) -> int:
         return len(self.overall)
+
+    def _meta(self, column: str, fill: object) -> pd.DataFrame:
+        if column not in self.long.columns:
+            return pd.DataFrame(fill, index=self.values.index, columns=self.values.columns)
+        return self.long.pivot(index="ags", columns="indicator", values=column).reindex_like(self.values)
+
+    @cached_property
+    def years(self) -> pd.DataFrame:
+        return self._meta("year", 0)
+
+    @cached_property
+    def provenance(self) -> pd.DataFrame:
+        return self._meta("provenance", "synthetic")
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        return self._meta("source", "")
 
     def metric_scores(self, metric: str) -> pd.Series:
         """Scores of any metric: indicator score, area score or overall index."""
@@ -58,79 +78,72 @@ class ScoreTable:
         return self.indicator_ranks[metric]
 
 
-def competition_rank(values: pd.Series | pd.DataFrame, *, descending: bool = True) -> pd.DataFrame | pd.Series:
-    """1 = best, ties share the best rank and the next rank is skipped (1, 2, 2, 4)."""
-    return values.rank(method="min", ascending=not descending).astype(int)
+def competition_rank(matrix: np.ndarray, descending: np.ndarray | bool = True) -> np.ndarray:
+    """Column-wise competition ranks: 1 = best, ties share the best rank, next is skipped (1, 2, 2, 4).
 
-
-def indicator_scores(values: pd.DataFrame, registry: Registry, method: Method) -> tuple[pd.DataFrame, pd.Series]:
-    """Scores per indicator relative to the unweighted mean over all municipalities in `values`."""
-    means = values.mean(axis=0)
-    scores = pd.DataFrame(index=values.index, columns=values.columns, dtype=float)
-    for column in values.columns:
-        mean = float(means[column])
-        x = values[column].to_numpy(dtype=float)
-        if mean == 0:
-            scores[column] = 100.0
-            continue
-        if registry.indicator(column).higher_is_better:
-            raw = 100.0 * x / mean
+    Rank = 1 + number of strictly better values, found by binary search in the sorted column,
+    so 11,000 rows cost O(n log n) per column.
+    """
+    matrix = np.asarray(matrix, dtype=float).reshape(len(matrix), -1)
+    flags = np.broadcast_to(np.asarray(descending), (matrix.shape[1],))
+    ranks = np.empty(matrix.shape, dtype=int)
+    for j in range(matrix.shape[1]):
+        column = matrix[:, j]
+        ordered = np.sort(column)
+        if flags[j]:
+            ranks[:, j] = 1 + len(column) - np.searchsorted(ordered, column, side="right")
         else:
-            with np.errstate(divide="ignore"):
-                raw = np.where(x > 0, 100.0 * mean / np.where(x > 0, x, 1.0), np.inf)
-        scores[column] = np.minimum(method.cap, raw)
-    return scores, means
+            ranks[:, j] = 1 + np.searchsorted(ordered, column, side="left")
+    return ranks
 
 
-def area_scores(scores: pd.DataFrame, registry: Registry, method: Method) -> pd.DataFrame:
-    """Weighted mean of each area's indicator scores (weights from the method)."""
-    result = pd.DataFrame(index=scores.index)
-    for area in AREA_IDS:
-        ids = [i.id for i in registry.area_indicators(area)]
-        weights = np.array([method.indicator_weights[i] for i in ids], dtype=float)
-        result[area] = scores[ids].to_numpy(dtype=float) @ weights / weights.sum()
-    return result
-
-
-def overall_scores(areas: pd.DataFrame, method: Method) -> pd.Series:
-    weights = np.array([method.area_weights[a] for a in AREA_IDS], dtype=float)
-    return pd.Series(areas[list(AREA_IDS)].to_numpy(dtype=float) @ weights / weights.sum(), index=areas.index)
+def indicator_score_matrix(x: np.ndarray, higher_is_better: np.ndarray, cap: float) -> tuple[np.ndarray, np.ndarray]:
+    """s = min(cap, 100 x / mean), or min(cap, 100 mean / x) where lower is better; 100 if mean is 0."""
+    means = x.mean(axis=0)
+    safe_means = np.where(means == 0, 1.0, means)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverted = np.where(x > 0, 100.0 * safe_means / np.where(x > 0, x, 1.0), np.inf)
+    raw = np.where(higher_is_better, 100.0 * x / safe_means, inverted)
+    raw = np.where(means == 0, 100.0, raw)
+    return np.minimum(cap, raw), means
 
 
 def pivot_values(values: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     """Long values (ags, indicator, value) -> wide ags x indicator in registry order."""
-    wide = values.pivot(index="ags", columns="indicator", values="value")
-    order = [m.ags for m in registry.municipalities if m.ags in wide.index] or list(wide.index)
-    return wide.reindex(index=order, columns=[i.id for i in registry.indicators]).astype(float)
-
-
-def rank_indicators(values: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """Indicator ranks by stored value, direction-aware."""
-    ranks = pd.DataFrame(index=values.index)
-    for column in values.columns:
-        descending = registry.indicator(column).higher_is_better
-        ranks[column] = competition_rank(values[column], descending=descending)
-    return ranks
+    rows = pd.Index([m.ags for m in registry.municipalities])
+    columns = pd.Index([i.id for i in registry.indicators])
+    row_index = rows.get_indexer(values["ags"])
+    column_index = columns.get_indexer(values["indicator"])
+    known = (row_index >= 0) & (column_index >= 0)
+    matrix = np.full((len(rows), len(columns)), np.nan)
+    matrix[row_index[known], column_index[known]] = values["value"].to_numpy(dtype=float)[known]
+    return pd.DataFrame(matrix, index=rows, columns=columns)
 
 
 def compute_scores(values: pd.DataFrame, registry: Registry, method: Method | None = None) -> ScoreTable:
     """Full recompute of every score and rank. `values` is long: ags, indicator, value[, year, ...]."""
     method = method or registry.method
     wide = pivot_values(values, registry)
-    scores, means = indicator_scores(wide, registry, method)
-    areas = area_scores(scores, registry, method)
-    overall = overall_scores(areas, method)
-
-    def meta(column: str, fill: object) -> pd.DataFrame:
-        if column not in values.columns:
-            return pd.DataFrame(fill, index=wide.index, columns=wide.columns)
-        return values.pivot(index="ags", columns="indicator", values=column).reindex_like(wide)
-
+    x = wide.to_numpy()
+    higher = np.array([i.higher_is_better for i in registry.indicators])
+    scores, means = indicator_score_matrix(x, higher, method.cap)
+    # area_matrix[i, k] = normalised weight of indicator i in area k
+    area_matrix = np.zeros((len(registry.indicators), len(AREA_IDS)))
+    for i, indicator in enumerate(registry.indicators):
+        area_matrix[i, AREA_IDS.index(indicator.area)] = method.indicator_weights[indicator.id]
+    area_matrix /= area_matrix.sum(axis=0)
+    areas = scores @ area_matrix
+    area_weights = np.array([method.area_weights[a] for a in AREA_IDS], dtype=float)
+    overall = areas @ (area_weights / area_weights.sum())
+    index, columns = wide.index, wide.columns
     return ScoreTable(
-        method=method, values=wide, years=meta("year", 0), provenance=meta("provenance", "synthetic"),
-        sources=meta("source", ""), means=means, indicator_scores=scores, area_scores=areas, overall=overall,
-        indicator_ranks=rank_indicators(wide, registry),
-        area_ranks=pd.DataFrame(competition_rank(areas)), overall_rank=pd.Series(competition_rank(overall)),
+        method=method, long=values, values=wide, means=pd.Series(means, index=columns),
+        indicator_scores=pd.DataFrame(scores, index=index, columns=columns),
+        area_scores=pd.DataFrame(areas, index=index, columns=list(AREA_IDS)),
+        overall=pd.Series(overall, index=index),
+        indicator_ranks=pd.DataFrame(competition_rank(x, higher), index=index, columns=columns),
+        area_ranks=pd.DataFrame(competition_rank(areas), index=index, columns=list(AREA_IDS)),
+        overall_rank=pd.Series(competition_rank(overall)[:, 0], index=index),
     )
 
 
