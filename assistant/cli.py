@@ -70,7 +70,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
                    "figures": result.figures, "strengths": result.strengths, "weaknesses": result.weaknesses,
                    "group": result.group, "group_means": result.group_means})
         return 0
-    print(f"{result.municipality.name} ({result.municipality.kreis})")
+    print(f"{result.municipality.name} ({result.municipality.group})")
     print("\n".join(figure_lines(index, result.figures, args.lang)))
     label = ("Stärken", "Schwächen") if args.lang == "de" else ("Strengths", "Weaknesses")
     print(f"{label[0]}: " + ", ".join(metric_name(index.registry, m, args.lang) for m in result.strengths[:4]))

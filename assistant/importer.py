@@ -1,0 +1,573 @@
+"""Import of an office's official Digital-Index table into index_data/ (issue 2, section 4).
+
+The official values are not public; an office that holds them exports a table from Excel or a
+statistics tool and runs `assistant data import FILE`. Such files come in every shape (UTF-8 with
+or without BOM, cp1252, `;` and decimal commas, names instead of AGS, formulas never calculated),
+so this module reads generously but decides nothing silently: every cell either has one clear
+reading or becomes a `Problem` with file, row, column, expected and found, and one problem anywhere
+rejects the whole import with nothing written.
+
+Layouts. Wide: one row per municipality, a key column (AGS or name; header "AGS", "Gemeinde",
+"Kommune", "Name", ...) and one column per indicator, named by id, German or English name or a
+synonym (case-, umlaut- and punctuation-insensitive; a unit like "(%)", "in %" or "je 1.000
+Beschäftigte" after the name is ignored).
+Long: columns for the key, "indicator"/"Indikator" and "value"/"Wert", optionally "year"/"Jahr".
+Columns named "Kreis", "Einwohner", "Rang", "Quelle" ... are ignored and listed in the report; any
+other unknown column of a wide table is a problem (it may be an indicator we failed to recognise).
+Blank cells and "-", "k.A.", "n/a" keep the stored value. Rows naming a Kreis or an aggregate
+("Ruhrgebiet gesamt", "Durchschnitt") are skipped and listed, since aggregates are never stored.
+
+Year: `--year` if given, else the file's year column, else the current year minus one (official
+tables are published for the previous year). Numbers: see assistant.numbers; the decimal mark is
+decided once per file from all its text cells, falling back to "," for `;`-separated CSV (German
+Excel) and "." otherwise.
+
+Writing: the merged values are validated with data.check_values first. Then sources.csv, then
+values.csv are replaced atomically (temp file in the same directory, fsync, os.replace, fsync of
+the directory). This order is safe: a crash between the two leaves a new but unused source row,
+which is valid data; the reverse order could leave values pointing at a source that does not
+exist. A directory lock (flock) keeps two imports from interleaving.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import stat
+import tempfile
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from assistant.data import VALUE_COLUMNS, check_values, load_registry, read_rows
+from assistant.errors import DataValidationError, ImportRejectedError, Problem
+from assistant.names import NameResolver, fold
+from assistant.numbers import DecimalMark, detect_decimal_mark, parse_number
+from assistant.registry import KREISE, Municipality, Registry, Source
+
+Cell = str | float | None
+MAX_FILE_BYTES = 20 * 1024 * 1024
+NA_TOKENS = frozenset({"", "-", "–", "—", ".", "k.a.", "k. a.", "n/a", "n.a.", "na", "x", "/"})
+AGS_HEADERS = frozenset({"ags", "gemeindeschluessel", "amtlicher gemeindeschluessel", "gkz", "gemeindekennziffer"})
+NAME_HEADERS = frozenset({"municipality", "gemeinde", "kommune", "name", "stadt", "gemeindename", "stadt gemeinde"})
+INDICATOR_HEADERS = frozenset({"indicator", "indikator", "kennzahl", "merkmal"})
+VALUE_HEADERS = frozenset({"value", "wert"})
+YEAR_HEADERS = frozenset({"year", "jahr"})
+IGNORED_HEADERS = frozenset({
+    "kreis", "landkreis", "district", "einwohner", "population", "bevoelkerung", "flaeche", "area km2",
+    "rang", "rank", "quelle", "source", "bemerkung", "anmerkung", "note", "notes", "unit", "einheit",
+})
+_AGGREGATE = re.compile(
+    r"\b(gesamt|insgesamt|summe|durchschnitt|mittelwert|total|average|ruhrgebiet|metropole ruhr|rvr|nrw|"
+    r"nordrhein westfalen|deutschland|germany)\b"
+)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One imported cell with the stored row it replaces (old_* are None for a new row)."""
+
+    ags: str
+    municipality: str
+    indicator: str
+    old_value: str | None
+    new_value: str
+    old_year: str | None
+    new_year: int
+    old_provenance: str | None
+
+    @property
+    def value_changed(self) -> bool:
+        return self.old_value is None or float(self.old_value) != float(self.new_value)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, with dry_run, would do); the CLI prints it, --json dumps to_dict()."""
+
+    file: str
+    layout: Literal["wide", "long"]
+    encoding: str | None
+    separator: str | None
+    decimal_mark: str
+    source: Source
+    changes: tuple[CellChange, ...]
+    kept_blank: int
+    ignored_columns: tuple[str, ...]
+    skipped_rows: tuple[str, ...]
+    dry_run: bool
+    written: bool
+
+    @property
+    def changed_values(self) -> int:
+        """Imported cells whose number differs from the stored one."""
+        return sum(change.value_changed for change in self.changes)
+
+    def per_indicator(self) -> dict[str, tuple[int, int]]:
+        """indicator id -> (cells imported, of which with a different value)."""
+        counts: dict[str, tuple[int, int]] = {}
+        for change in self.changes:
+            imported, changed = counts.get(change.indicator, (0, 0))
+            counts[change.indicator] = (imported + 1, changed + change.value_changed)
+        return counts
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file, "layout": self.layout, "encoding": self.encoding, "separator": self.separator,
+            "decimal_mark": self.decimal_mark, "source": vars(self.source), "imported": len(self.changes),
+            "changed_values": self.changed_values, "kept_blank": self.kept_blank,
+            "per_indicator": {k: {"imported": a, "changed": b} for k, (a, b) in self.per_indicator().items()},
+            "ignored_columns": list(self.ignored_columns), "skipped_rows": list(self.skipped_rows),
+            "changes": [vars(change) | {"value_changed": change.value_changed} for change in self.changes],
+            "dry_run": self.dry_run, "written": self.written,
+        }
+
+
+@dataclass
+class _Table:
+    """A sheet as raw cells: header, then (row number in the file, cells) for non-blank rows."""
+
+    file: str
+    header: list[str]
+    header_row: int
+    rows: list[tuple[int, list[Cell]]]
+    encoding: str | None = None
+    separator: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, row: int | None, column: str | None, expected: str, found: str) -> None:
+        self.problems.append(Problem(self.file, row, column, expected, found))
+
+
+def _blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _text(cell: Cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell).strip()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else cp1252; UnicodeDecodeError if none fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
+def _separator(text: str) -> str:
+    """The delimiter that splits the header into most columns and keeps rows at that width."""
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    best, best_score = ",", (-1, 0)
+    for sep in (";", "\t", ","):
+        rows = list(csv.reader(lines, delimiter=sep))
+        width = len(rows[0]) if rows else 0
+        score = (sum(len(row) == width for row in rows), width) if width > 1 else (-1, 0)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _read_csv(path: Path, data: bytes, problems: list[Problem]) -> _Table | None:
+    try:
+        text, encoding = _decode(data)
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path.name, None, None, "UTF-8 or Windows-1252 (cp1252) text", str(error)))
+        return None
+    if "\x00" in text:
+        problems.append(Problem(path.name, None, None, "a CSV text file or an .xlsx workbook", "binary data"))
+        return None
+    sep = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    rows: list[tuple[int, list[Cell]]] = [(reader.line_num, list(row)) for row in reader]
+    return _table(path.name, rows, problems, encoding=encoding, separator=sep)
+
+
+def _xlsx_problem(file: str, row: int, column: int, formula: object) -> Problem:
+    from openpyxl.utils import get_column_letter
+
+    cell = f"{get_column_letter(column)}{row}"
+    return Problem(file, row, get_column_letter(column),
+                   "a value (the workbook was saved without calculated results: open and save it in Excel or "
+                   "LibreOffice, or paste values)", f"formula {formula!s} without a cached value in cell {cell}")
+
+
+def _read_xlsx(path: Path, problems: list[Problem]) -> _Table | None:
+    """First worksheet, read twice: cached values, and formulas to tell "empty" from "never calculated"."""
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; irrelevant here
+            books = [load_workbook(path, read_only=True, data_only=flag) for flag in (True, False)]
+    except Exception as error:  # openpyxl raises zip, XML and key errors for damaged files
+        problems.append(Problem(path.name, None, None, "a readable .xlsx workbook", f"{type(error).__name__}: {error}"))
+        return None
+    try:
+        rows: list[tuple[int, list[Cell]]] = []
+        sheets = (book.worksheets[0].iter_rows(values_only=True) for book in books)
+        for number, (values, formulas) in enumerate(zip(*sheets, strict=False), start=1):
+            cells: list[Cell] = []
+            for column, (value, formula) in enumerate(zip(values, formulas, strict=False), start=1):
+                if value is None and (str(formula).startswith("=") or "Formula" in type(formula).__name__):
+                    problems.append(_xlsx_problem(path.name, number, column, formula))
+                plain = isinstance(value, int | float) and not isinstance(value, bool)
+                cells.append(float(value) if plain else None if value is None else str(value))
+            rows.append((number, cells))
+    finally:
+        for book in books:
+            book.close()
+    return _table(path.name, rows, problems)
+
+
+def _table(file: str, raw: list[tuple[int, list[Cell]]], problems: list[Problem], **kw: str) -> _Table | None:
+    """Drop blank rows and trailing blank columns; the first non-blank row is the header."""
+    rows = [(n, cells) for n, cells in raw if not all(map(_blank, cells))]
+    if not rows:
+        problems.append(Problem(file, None, None, "a header row and data rows", "an empty sheet"))
+        return None
+    width = max(max((i + 1 for i, c in enumerate(cells) if not _blank(c)), default=0) for _, cells in rows)
+    rows = [(n, (cells + [None] * width)[:width]) for n, cells in rows]
+    (header_row, header_cells), body = rows[0], rows[1:]
+    table = _Table(file, [_text(c) for c in header_cells], header_row, body, problems=problems, **kw)
+    for index, name in enumerate(table.header):
+        if not name:
+            table.add(header_row, f"#{index + 1}", "a column name", "an empty header cell above data")
+    return table
+
+
+class _Interpreter:
+    """Turns a raw table into (ags, indicator) -> (value, year, row), collecting every problem."""
+
+    def __init__(self, table: _Table, registry: Registry, year: int | None, default_year: int) -> None:
+        self.t, self.registry, self.year, self.default_year = table, registry, year, default_year
+        self.resolver = NameResolver(registry)
+        self.forms: dict[str, set[str]] = {}
+        for ind in registry.indicators:
+            for form in (ind.id, ind.name_de, ind.name_en, *ind.synonyms):
+                self.forms.setdefault(fold(form), set()).add(ind.id)
+        self.values: dict[tuple[str, str], tuple[float, int, int]] = {}
+        self.kept_blank = 0
+        self.ignored: list[str] = []
+        self.skipped: list[str] = []
+        self.mark: DecimalMark = "."
+
+    def indicator(self, text: str, row: int, column: str) -> str | None:
+        """Resolve an indicator id or name; unknown or ambiguous ones are problems with suggestions."""
+        bare = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
+        for key in (fold(text), fold(bare), fold(re.sub(r"\s(in|je|per|pro)\s.*$", "", bare.strip()))):
+            ids = self.forms.get(key, set())
+            if len(ids) == 1:
+                return next(iter(ids))
+            if ids:
+                self.t.add(row, column, "an unambiguous indicator name", f"{text!r} (matches {', '.join(sorted(ids))})")
+                return None
+        labels: list[str] = []
+        for key, _, _ in process.extract(fold(text), list(self.forms), scorer=fuzz.WRatio, limit=10, score_cutoff=70):
+            labels += [f"{i} ({self.registry.indicator(i).name_de})" for i in sorted(self.forms[key])]
+        unique = list(dict.fromkeys(labels))[:3]
+        hint = "; did you mean " + ", ".join(unique) + "?" if unique else ""
+        self.t.add(row, column, "an indicator id or its German/English name or synonym", f"{text!r}{hint}")
+        return None
+
+    def municipality(self, cell: Cell, row: int, column: str) -> Municipality | None:
+        """AGS (8 or 7 digits, or the 12-digit Regionalschlüssel), name or alias; None if unknown or skipped."""
+        text = _text(cell)
+        digits = re.sub(r"\.0+$", "", text)
+        if re.fullmatch(r"\d{11,12}", digits):
+            digits = digits.zfill(12)[:5] + digits.zfill(12)[9:]
+        plain = re.sub(r"^(stadt|gemeinde)\s+|,\s*((kreisfreie|hanse)\s*)?stadt$", "", text, flags=re.IGNORECASE)
+        found = self.resolver.resolve(digits) or self.resolver.resolve(plain)
+        if found is None and (fold(text) in {fold(k) for k in KREISE} or _AGGREGATE.search(fold(text))):
+            self.skipped.append(f"row {row}: {text}")
+        elif found is None:
+            suggestions = [] if digits.isdigit() else self.resolver.suggest(text)
+            hint = "; did you mean " + ", ".join(suggestions) + "?" if suggestions else ""
+            self.t.add(row, column, "a municipality name, alias or AGS of the 53", f"{text!r}{hint}")
+        return found
+
+    def number(self, cell: Cell, row: int, column: str) -> float | None:
+        if isinstance(cell, float):
+            return cell
+        try:
+            return parse_number(_text(cell), decimal=self.mark)
+        except ValueError as error:
+            self.t.add(row, column, f"a number (decimal mark {self.mark!r} as in the rest of the file)",
+                       str(error).removeprefix("not a number: "))
+            return None
+
+    def store(self, key: tuple[str, str], value: float, year: int, row: int, column: str, raw: Cell) -> None:
+        ind, shown = self.registry.indicator(key[1]), _text(raw)
+        if ind.is_percentage and not 0 <= value <= 100:
+            self.t.add(row, column, f"a percentage within 0..100 for {ind.id}", shown)
+        elif value < 0:
+            self.t.add(row, column, f"a rate >= 0 for {ind.id}", shown)
+        elif not ind.higher_is_better and value == 0:
+            self.t.add(row, column, f"a value > 0 for {ind.id} (lower is better)", shown)
+        if key in self.values:
+            name, first = self.registry.municipality(key[0]).name, self.values[key][2]
+            found = f"{name}/{ind.id} again (first in row {first})"
+            self.t.add(row, column, "each (municipality, indicator) once", found)
+        else:
+            self.values[key] = (value, year, row)
+
+    def row_year(self, cells: list[Cell], year_col: int | None, row: int) -> int | None:
+        """--year, else the row's year cell, else last year."""
+        if self.year is not None or year_col is None:
+            return self.year if self.year is not None else self.default_year
+        text = _text(cells[year_col])
+        if re.fullmatch(r"(19|20)\d\d", text):
+            return int(text)
+        self.t.add(row, self.t.header[year_col], "a year like 2023", repr(text))
+        return None
+
+    def columns(self, header: list[str], special: set[int | None], layout: str) -> dict[int, str]:
+        """Indicator columns of a wide table (index -> id); known descriptive columns are ignored."""
+        result: dict[int, str] = {}
+        for index, name in enumerate(self.t.header):
+            if index in special or not name:
+                continue
+            if header[index] in IGNORED_HEADERS | AGS_HEADERS | NAME_HEADERS or layout == "long":
+                self.ignored.append(name)
+            elif (ind_id := self.indicator(name, self.t.header_row, name)) in result.values():
+                self.t.add(self.t.header_row, name, "each indicator in one column", f"{ind_id} again")
+            elif ind_id is not None:
+                result[index] = ind_id
+        return result
+
+    def run(self) -> Literal["wide", "long"]:
+        header = [fold(h) for h in self.t.header]
+
+        def find(names: frozenset[str]) -> int | None:
+            return next((i for i, h in enumerate(header) if h in names), None)
+
+        key_col, year_col = find(AGS_HEADERS), find(YEAR_HEADERS)
+        key_col = find(NAME_HEADERS) if key_col is None else key_col
+        ind_col, value_col = find(INDICATOR_HEADERS), find(VALUE_HEADERS)
+        layout: Literal["wide", "long"] = "long" if ind_col is not None and value_col is not None else "wide"
+        if key_col is None:
+            self.t.add(self.t.header_row, None, "a column with AGS or municipality names (e.g. 'AGS' or 'Gemeinde')",
+                       "header " + ", ".join(repr(h) for h in self.t.header))
+            return layout
+        special = {key_col, year_col} | ({ind_col, value_col} if layout == "long" else set())
+        columns = self.columns(header, special, layout)
+        number_cols = [value_col] if value_col is not None and layout == "long" else list(columns)
+        texts = [str(c[i]) for _, c in self.t.rows for i in number_cols if isinstance(c[i], str)]
+        default: DecimalMark = "," if self.t.separator == ";" else "."
+        self.mark = detect_decimal_mark(t for t in texts if t.strip().casefold() not in NA_TOKENS) or default
+        for row, cells in self.t.rows:
+            municipality = self.municipality(cells[key_col], row, self.t.header[key_col])
+            if municipality is None and self.skipped and self.skipped[-1].startswith(f"row {row}:"):
+                continue
+            year = self.row_year(cells, year_col, row)
+            targets: dict[int, str | None] = dict(columns)
+            if value_col is not None and ind_col is not None and layout == "long":
+                targets = {value_col: self.indicator(_text(cells[ind_col]), row, self.t.header[ind_col])}
+            for index, ind_id in targets.items():
+                cell, column = cells[index], self.t.header[index]
+                if _blank(cell) or _text(cell).casefold() in NA_TOKENS:
+                    self.kept_blank += 1
+                    continue
+                value = self.number(cell, row, column)
+                if municipality and ind_id and value is not None and year is not None:
+                    self.store((municipality.ags, ind_id), value, year, row, column, cell)
+        return layout
+
+
+def _stored(value: float) -> str:
+    """values.csv text for a float: shortest exact form, integers without '.0'."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _newline(data: bytes) -> str:
+    return "\r\n" if b"\r\n" in data else "\n"
+
+
+def _csv_bytes(rows: list[list[str]], newline: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` so that readers and crashes see the old or the new file, never a mix.
+
+    The temp file lives in the same directory (os.replace is atomic only within a file system),
+    is flushed and fsynced before the rename, keeps the old file's permissions, and the directory
+    is fsynced afterwards so the rename itself survives a power cut.
+    """
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+@contextlib.contextmanager
+def _locked(data_dir: Path, *, clean: bool) -> Iterator[None]:
+    """Exclusive flock on the directory itself (no lock file left in index_data/); POSIX only.
+
+    Holding it, temp files of a killed import are removed (unless `clean` is off for a dry run).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking
+        yield
+        return
+    handle = os.open(data_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            problem = Problem(data_dir.name, None, None, "no other import running on this directory", "it is locked")
+            raise ImportRejectedError([problem]) from None
+        for stale in data_dir.glob(".*.csv.*.tmp") if clean else ():
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _read_file(path: Path, problems: list[Problem]) -> _Table | None:
+    if not path.is_file():
+        problems.append(Problem(path.name, None, None, "a CSV or XLSX file", "no such file"))
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.append(Problem(path.name, None, None, f"at most {MAX_FILE_BYTES} bytes", f"{path.stat().st_size}"))
+        return None
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, problems)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        problems.append(Problem(path.name, None, None, "CSV or .xlsx (save the old .xls as .xlsx)", "an .xls file"))
+        return None
+    return _read_csv(path, data, problems)
+
+
+def import_file(
+    path: Path,
+    data_dir: Path,
+    *,
+    year: int | None = None,
+    source_title: str | None = None,
+    source_url: str | None = None,
+    source_publisher: str = "",
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Read, validate and merge an official table; raises ImportRejectedError listing every problem.
+
+    Nothing is written when any problem is found or when dry_run is set. The whole import runs
+    under the directory lock, so the registry, values and sources it merges are the current ones.
+    """
+    path, data_dir = Path(path), Path(data_dir)
+    if not data_dir.is_dir():
+        raise ImportRejectedError([Problem(str(data_dir), None, None, "an index_data directory", "no such directory")])
+    with _locked(data_dir, clean=not dry_run):
+        try:
+            registry = load_registry(data_dir)
+        except DataValidationError as error:
+            raise ImportRejectedError(error.problems) from None
+        problems: list[Problem] = []
+        if source_url and not re.fullmatch(r"https?://\S+", source_url):
+            problems.append(Problem("--source-url", None, None, "an http(s) URL", repr(source_url)))
+        if year is not None and not 1900 <= year <= 2100:
+            problems.append(Problem("--year", None, None, "a year like 2023", repr(year)))
+        now = now or datetime.now()
+        table = _read_file(path, problems)
+        reader = _Interpreter(table, registry, year, now.year - 1) if table else None
+        layout = reader.run() if reader else "wide"
+        if reader and not reader.values and not problems:
+            problems.append(Problem(path.name, None, None, "at least one value", "no values"))
+        if problems or reader is None or table is None:
+            raise ImportRejectedError(problems)
+        rows = read_rows(data_dir / "values.csv", VALUE_COLUMNS, problems)
+        source = _new_source(registry, path, now, count=len(reader.values), layout=layout, title=source_title,
+                             url=source_url, publisher=source_publisher)
+        changes = _merge(rows, reader.values, registry, source.id)
+        merged = Registry(registry.municipalities, registry.indicators, (*registry.sources, source),
+                          registry.findings, registry.method)
+        problems.extend(check_values(rows, merged, "values.csv (after merging the import)")[1])
+        if problems:
+            raise ImportRejectedError(problems)
+        if not dry_run:
+            _write(data_dir, source, rows)
+    return ImportReport(
+        path.name, layout, table.encoding, table.separator, reader.mark, source, tuple(changes),
+        reader.kept_blank, tuple(reader.ignored), tuple(reader.skipped), dry_run, not dry_run,
+    )
+
+
+def _write(data_dir: Path, source: Source, rows: list[tuple[int, dict[str, str]]]) -> None:
+    """sources.csv first (append one row), then values.csv; see the module docstring for why."""
+    sources_path, values_path = data_dir / "sources.csv", data_dir / "values.csv"
+    old_sources = sources_path.read_bytes()
+    header = next(csv.reader(io.StringIO(old_sources.decode("utf-8-sig"))))
+    newline = _newline(old_sources)
+    line = _csv_bytes([[str(getattr(source, column, "")) for column in header]], newline)
+    atomic_write(sources_path, old_sources + (b"" if old_sources.endswith(b"\n") else newline.encode()) + line)
+    table = [list(VALUE_COLUMNS), *([row[c] for c in VALUE_COLUMNS] for _, row in rows)]
+    atomic_write(values_path, _csv_bytes(table, _newline(values_path.read_bytes())))
+
+
+def _new_source(registry: Registry, path: Path, now: datetime, *, count: int, layout: str,
+                title: str | None, url: str | None, publisher: str) -> Source:
+    """A unique source row; the note records the file's SHA-256 so the import can be traced."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    existing = {s.id for s in registry.sources}
+    base = source_id = f"official-import-{now:%Y%m%d-%H%M%S}"
+    while source_id in existing:
+        source_id = f"{base}-{len(source_id) - len(base) + 2}"
+    note = f"Imported by 'assistant data import' from {path.name} (sha256 {digest}…): {count} values, {layout} layout."
+    return Source(source_id, title or f"Official Digital-Index Ruhr values ({path.name})", publisher,
+                  url or "", now.date().isoformat(), "", note)
+
+
+def _merge(rows: list[tuple[int, dict[str, str]]], values: dict[tuple[str, str], tuple[float, int, int]],
+           registry: Registry, source_id: str) -> list[CellChange]:
+    """Replace the imported (ags, indicator) rows in place, appending missing ones; others stay untouched."""
+    index = {(row["ags"], row["indicator"]): row for _, row in rows}
+    changes: list[CellChange] = []
+    for (ags, ind_id), (value, year, _) in sorted(values.items(), key=lambda item: item[1][2]):
+        old = index.get((ags, ind_id))
+        new = {"ags": ags, "indicator": ind_id, "value": _stored(value), "year": str(year),
+               "provenance": "official", "source": source_id}
+        changes.append(CellChange(
+            ags, registry.municipality(ags).name, ind_id, old["value"] if old else None, new["value"],
+            old["year"] if old else None, year, old["provenance"] if old else None,
+        ))
+        if old is None:
+            rows.append((len(rows) + 2, new))
+        else:
+            old.update(new)
+    return changes
