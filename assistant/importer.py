@@ -31,32 +31,25 @@ exist. A directory lock (flock) keeps two imports from interleaving.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import csv
 import hashlib
 import io
-import os
 import re
-import stat
-import tempfile
-import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from assistant.atomic_files import atomic_write, directory_lock
 from assistant.data import VALUE_COLUMNS, check_values, load_registry, read_rows
 from assistant.errors import DataValidationError, ImportRejectedError, Problem
 from assistant.names import NameResolver, fold
 from assistant.numbers import DecimalMark, detect_decimal_mark, parse_number
 from assistant.registry import KREISE, Municipality, Registry, Source
+from assistant.spreadsheets import Cell, Sheet, blank, cell_text, read_table
 
-Cell = str | float | None
-MAX_FILE_BYTES = 20 * 1024 * 1024
 NA_TOKENS = frozenset({"", "-", "–", "—", ".", "k.a.", "k. a.", "n/a", "n.a.", "na", "x", "/"})
 AGS_HEADERS = frozenset({"ags", "gemeindeschluessel", "amtlicher gemeindeschluessel", "gkz", "gemeindekennziffer"})
 NAME_HEADERS = frozenset({"municipality", "gemeinde", "kommune", "name", "stadt", "gemeindename", "stadt gemeinde"})
@@ -133,129 +126,10 @@ class ImportReport:
         }
 
 
-@dataclass
-class _Table:
-    """A sheet as raw cells: header, then (row number in the file, cells) for non-blank rows."""
-
-    file: str
-    header: list[str]
-    header_row: int
-    rows: list[tuple[int, list[Cell]]]
-    encoding: str | None = None
-    separator: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, row: int | None, column: str | None, expected: str, found: str) -> None:
-        self.problems.append(Problem(self.file, row, column, expected, found))
-
-
-def _blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _text(cell: Cell) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return "" if cell is None else str(cell).strip()
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else cp1252; UnicodeDecodeError if none fits."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
-
-
-def _separator(text: str) -> str:
-    """The delimiter that splits the header into most columns and keeps rows at that width."""
-    lines = [line for line in text.splitlines() if line.strip()][:50]
-    best, best_score = ",", (-1, 0)
-    for sep in (";", "\t", ","):
-        rows = list(csv.reader(lines, delimiter=sep))
-        width = len(rows[0]) if rows else 0
-        score = (sum(len(row) == width for row in rows), width) if width > 1 else (-1, 0)
-        if score > best_score:
-            best, best_score = sep, score
-    return best
-
-
-def _read_csv(path: Path, data: bytes, problems: list[Problem]) -> _Table | None:
-    try:
-        text, encoding = _decode(data)
-    except UnicodeDecodeError as error:
-        problems.append(Problem(path.name, None, None, "UTF-8 or Windows-1252 (cp1252) text", str(error)))
-        return None
-    if "\x00" in text:
-        problems.append(Problem(path.name, None, None, "a CSV text file or an .xlsx workbook", "binary data"))
-        return None
-    sep = _separator(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    rows: list[tuple[int, list[Cell]]] = [(reader.line_num, list(row)) for row in reader]
-    return _table(path.name, rows, problems, encoding=encoding, separator=sep)
-
-
-def _xlsx_problem(file: str, row: int, column: int, formula: object) -> Problem:
-    from openpyxl.utils import get_column_letter
-
-    cell = f"{get_column_letter(column)}{row}"
-    return Problem(file, row, get_column_letter(column),
-                   "a value (the workbook was saved without calculated results: open and save it in Excel or "
-                   "LibreOffice, or paste values)", f"formula {formula!s} without a cached value in cell {cell}")
-
-
-def _read_xlsx(path: Path, problems: list[Problem]) -> _Table | None:
-    """First worksheet, read twice: cached values, and formulas to tell "empty" from "never calculated"."""
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; irrelevant here
-            books = [load_workbook(path, read_only=True, data_only=flag) for flag in (True, False)]
-    except Exception as error:  # openpyxl raises zip, XML and key errors for damaged files
-        problems.append(Problem(path.name, None, None, "a readable .xlsx workbook", f"{type(error).__name__}: {error}"))
-        return None
-    try:
-        rows: list[tuple[int, list[Cell]]] = []
-        sheets = (book.worksheets[0].iter_rows(values_only=True) for book in books)
-        for number, (values, formulas) in enumerate(zip(*sheets, strict=False), start=1):
-            cells: list[Cell] = []
-            for column, (value, formula) in enumerate(zip(values, formulas, strict=False), start=1):
-                if value is None and (str(formula).startswith("=") or "Formula" in type(formula).__name__):
-                    problems.append(_xlsx_problem(path.name, number, column, formula))
-                plain = isinstance(value, int | float) and not isinstance(value, bool)
-                cells.append(float(value) if plain else None if value is None else str(value))
-            rows.append((number, cells))
-    finally:
-        for book in books:
-            book.close()
-    return _table(path.name, rows, problems)
-
-
-def _table(file: str, raw: list[tuple[int, list[Cell]]], problems: list[Problem], **kw: str) -> _Table | None:
-    """Drop blank rows and trailing blank columns; the first non-blank row is the header."""
-    rows = [(n, cells) for n, cells in raw if not all(map(_blank, cells))]
-    if not rows:
-        problems.append(Problem(file, None, None, "a header row and data rows", "an empty sheet"))
-        return None
-    width = max(max((i + 1 for i, c in enumerate(cells) if not _blank(c)), default=0) for _, cells in rows)
-    rows = [(n, (cells + [None] * width)[:width]) for n, cells in rows]
-    (header_row, header_cells), body = rows[0], rows[1:]
-    table = _Table(file, [_text(c) for c in header_cells], header_row, body, problems=problems, **kw)
-    for index, name in enumerate(table.header):
-        if not name:
-            table.add(header_row, f"#{index + 1}", "a column name", "an empty header cell above data")
-    return table
-
-
 class _Interpreter:
     """Turns a raw table into (ags, indicator) -> (value, year, row), collecting every problem."""
 
-    def __init__(self, table: _Table, registry: Registry, year: int | None, default_year: int) -> None:
+    def __init__(self, table: Sheet, registry: Registry, year: int | None, default_year: int) -> None:
         self.t, self.registry, self.year, self.default_year = table, registry, year, default_year
         self.resolver = NameResolver(registry)
         self.forms: dict[str, set[str]] = {}
@@ -288,7 +162,7 @@ class _Interpreter:
 
     def municipality(self, cell: Cell, row: int, column: str) -> Municipality | None:
         """AGS (8 or 7 digits, or the 12-digit Regionalschlüssel), name or alias; None if unknown or skipped."""
-        text = _text(cell)
+        text = cell_text(cell)
         digits = re.sub(r"\.0+$", "", text)
         if re.fullmatch(r"\d{11,12}", digits):
             digits = digits.zfill(12)[:5] + digits.zfill(12)[9:]
@@ -306,14 +180,14 @@ class _Interpreter:
         if isinstance(cell, float):
             return cell
         try:
-            return parse_number(_text(cell), decimal=self.mark)
+            return parse_number(cell_text(cell), decimal=self.mark)
         except ValueError as error:
             self.t.add(row, column, f"a number (decimal mark {self.mark!r} as in the rest of the file)",
                        str(error).removeprefix("not a number: "))
             return None
 
     def store(self, key: tuple[str, str], value: float, year: int, row: int, column: str, raw: Cell) -> None:
-        ind, shown = self.registry.indicator(key[1]), _text(raw)
+        ind, shown = self.registry.indicator(key[1]), cell_text(raw)
         if ind.is_percentage and not 0 <= value <= 100:
             self.t.add(row, column, f"a percentage within 0..100 for {ind.id}", shown)
         elif value < 0:
@@ -331,7 +205,7 @@ class _Interpreter:
         """--year, else the row's year cell, else last year."""
         if self.year is not None or year_col is None:
             return self.year if self.year is not None else self.default_year
-        text = _text(cells[year_col])
+        text = cell_text(cells[year_col])
         if re.fullmatch(r"(19|20)\d\d", text):
             return int(text)
         self.t.add(row, self.t.header[year_col], "a year like 2023", repr(text))
@@ -378,10 +252,10 @@ class _Interpreter:
             year = self.row_year(cells, year_col, row)
             targets: dict[int, str | None] = dict(columns)
             if value_col is not None and ind_col is not None and layout == "long":
-                targets = {value_col: self.indicator(_text(cells[ind_col]), row, self.t.header[ind_col])}
+                targets = {value_col: self.indicator(cell_text(cells[ind_col]), row, self.t.header[ind_col])}
             for index, ind_id in targets.items():
                 cell, column = cells[index], self.t.header[index]
-                if _blank(cell) or _text(cell).casefold() in NA_TOKENS:
+                if blank(cell) or cell_text(cell).casefold() in NA_TOKENS:
                     self.kept_blank += 1
                     continue
                 value = self.number(cell, row, column)
@@ -405,75 +279,6 @@ def _csv_bytes(rows: list[list[str]], newline: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` so that readers and crashes see the old or the new file, never a mix.
-
-    The temp file lives in the same directory (os.replace is atomic only within a file system),
-    is flushed and fsynced before the rename, keeps the old file's permissions, and the directory
-    is fsynced afterwards so the rename itself survives a power cut.
-    """
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # not every platform can open a directory
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-
-@contextlib.contextmanager
-def _locked(data_dir: Path, *, clean: bool) -> Iterator[None]:
-    """Exclusive flock on the directory itself (no lock file left in index_data/); POSIX only.
-
-    Holding it, temp files of a killed import are removed (unless `clean` is off for a dry run).
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no locking
-        yield
-        return
-    handle = os.open(data_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            problem = Problem(data_dir.name, None, None, "no other import running on this directory", "it is locked")
-            raise ImportRejectedError([problem]) from None
-        for stale in data_dir.glob(".*.csv.*.tmp") if clean else ():
-            stale.unlink(missing_ok=True)
-        yield
-    finally:
-        os.close(handle)
-
-
-def _read_file(path: Path, problems: list[Problem]) -> _Table | None:
-    if not path.is_file():
-        problems.append(Problem(path.name, None, None, "a CSV or XLSX file", "no such file"))
-        return None
-    if path.stat().st_size > MAX_FILE_BYTES:
-        problems.append(Problem(path.name, None, None, f"at most {MAX_FILE_BYTES} bytes", f"{path.stat().st_size}"))
-        return None
-    data = path.read_bytes()
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, problems)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        problems.append(Problem(path.name, None, None, "CSV or .xlsx (save the old .xls as .xlsx)", "an .xls file"))
-        return None
-    return _read_csv(path, data, problems)
-
-
 def import_file(
     path: Path,
     data_dir: Path,
@@ -493,7 +298,7 @@ def import_file(
     path, data_dir = Path(path), Path(data_dir)
     if not data_dir.is_dir():
         raise ImportRejectedError([Problem(str(data_dir), None, None, "an index_data directory", "no such directory")])
-    with _locked(data_dir, clean=not dry_run):
+    with directory_lock(data_dir, clean=not dry_run):
         try:
             registry = load_registry(data_dir)
         except DataValidationError as error:
@@ -504,7 +309,7 @@ def import_file(
         if year is not None and not 1900 <= year <= 2100:
             problems.append(Problem("--year", None, None, "a year like 2023", repr(year)))
         now = now or datetime.now()
-        table = _read_file(path, problems)
+        table = read_table(path, problems)
         reader = _Interpreter(table, registry, year, now.year - 1) if table else None
         layout = reader.run() if reader else "wide"
         if reader and not reader.values and not problems:
