@@ -180,7 +180,8 @@ def cmd_findings(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Digital-Index Ruhr assistant")
     parser.add_argument("--data-dir", type=Path, default=None, help="index_data directory (default: bundled)")
-    parser.add_argument("--lang", choices=["de", "en"], default="de", help="answer language")
+    parser.add_argument("--lang", choices=["de", "en"], default=None,
+                        help="answer language (default: German; ask/chat detect it per question)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -218,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.lang_given = args.lang is not None
+    args.lang = args.lang or "de"
     try:
         code: int = args.handler(args)
     except AssistantError as error:
