@@ -1,0 +1,366 @@
+"""Streamlit web chat for the Digital-Index Ruhr assistant: `streamlit run app.py`.
+
+Thin by design: widgets, session state and the rendering of `Reply` objects from `assistant.chat`.
+Every number shown comes from a reply's figures, the `DigitalIndex` or `assistant.analysis`;
+tables, charts, the map and cards are prepared by `assistant.presentation`, strings live in
+`assistant.ui_text`. No exception reaches the user as a traceback: each part of the page is
+rendered inside a guard that logs the error and shows a readable message instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+from assistant import presentation as pres
+from assistant.chat import Assistant, Engine
+from assistant.digital_index import DigitalIndex
+from assistant.errors import AssistantError
+from assistant.registry import AREA_IDS, AREA_NAMES
+from assistant.retrieval import IndexStatus
+from assistant.settings import Settings
+from assistant.ui_text import EXAMPLES, LANGS, Lang, as_lang, language_from_locale, text
+
+log = logging.getLogger("assistant.app")
+
+LANG_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+# --- heavy objects, once per server ----------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """Index data, scores, planner, project search and chat model: one per server, shared by every
+    session (read-only once created). Warmed here so that the first question is fast."""
+    eng = Engine(Settings.from_env())
+    eng.warm()
+    pres.warm_up(eng.index)
+    return eng
+
+
+@st.cache_resource(show_spinner=False, ttl=30)
+def index_status(_eng: Engine) -> IndexStatus:
+    """The project index's status, re-read at most every 30 s (a rebuild shows up without restart)."""
+    return pres.project_index_status(_eng)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=300)
+def reusable_projects(_eng: Engine, name: str, lang: Lang) -> tuple[list[dict[str, Any]], str | None]:
+    return pres.reusable_projects(_eng, name, lang)
+
+
+# --- guards --------------------------------------------------------------------------------------
+
+@contextmanager
+def guarded(lang: Lang, key: str = "error_render") -> Iterator[None]:
+    """Show a readable message instead of a traceback; the details go to the server log."""
+    try:
+        yield
+    except AssistantError as error:
+        st.warning(pres.escape_markdown(error))
+    except Exception:
+        log.exception("rendering failed")
+        st.error(text(key, lang))
+
+
+# --- session -------------------------------------------------------------------------------------
+
+def init_session() -> None:
+    state = st.session_state
+    if "messages" not in state:
+        state.messages = []
+        state.artifacts = {}
+        params = st.query_params
+        state.lang = as_lang(params.get("lang"), language_from_locale(st.context.locale))
+        state.pending = pres.clean_question(params.get("q"))
+
+
+def assistant() -> Assistant:
+    if "assistant" not in st.session_state:
+        st.session_state.assistant = Assistant(engine())
+    chat: Assistant = st.session_state.assistant
+    return chat
+
+
+def ask(question: str) -> None:
+    """Ask, remember question and reply, and put the question into the URL for sharing."""
+    state = st.session_state
+    state.messages.append({"id": uuid.uuid4().hex, "role": "user", "content": question})
+    message: dict[str, Any] = {"id": uuid.uuid4().hex, "role": "assistant", "question": question}
+    lang: Lang = state.lang
+    try:
+        with st.spinner(text("thinking", lang)):
+            reply = assistant().ask(question)
+        message["reply"] = reply.to_dict()
+        message["cards"] = [dict(p) for p in reply.projects]  # full project cards (status, reusable, ...)
+        message["backend"] = reply.backend
+    except AssistantError as error:
+        message["error"] = text("error_answer", lang, reason=str(error))
+    except Exception:
+        log.exception("answering failed")
+        message["error"] = text("error_generic", lang)
+    state.messages.append(message)
+    st.query_params.from_dict(pres.share_params(question, as_lang(message.get("reply", {}).get("language"), lang)))
+
+
+def set_pending(question: str) -> None:
+    st.session_state.pending = question
+
+
+def new_conversation() -> None:
+    st.session_state.messages = []
+    st.session_state.artifacts = {}
+    st.session_state.pop("assistant", None)
+    st.query_params.clear()
+
+
+def store_feedback(message_id: str) -> None:
+    state = st.session_state
+    rating = state.get(f"feedback-{message_id}")
+    message = next((m for m in state.messages if m["id"] == message_id), None)
+    if rating is None or message is None or "reply" not in message:
+        return
+    reply = message["reply"]
+    record = pres.feedback_record(
+        rating=int(rating), question=message["question"], answer=str(reply.get("answer", "")),
+        language=str(reply.get("language", "")), intent=reply.get("intent"), tool_calls=reply.get("tool_calls") or [],
+    )
+    try:
+        pres.append_feedback(Settings.from_env().home, record)
+        st.toast(text("feedback_thanks", state.lang))
+    except OSError:
+        log.exception("feedback not stored")
+        st.toast(text("feedback_failed", state.lang))
+
+
+# --- rendering of one reply ----------------------------------------------------------------------
+
+def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
+    """Table, chart, map and CSV of a reply, prepared once and kept for later reruns."""
+    cache: dict[str, Any] = st.session_state.artifacts
+    if message["id"] not in cache:
+        reply = message["reply"]
+        lang = as_lang(reply.get("language"))
+        figures = reply.get("figures") or []
+        chart = pres.figure_chart(figures, index, lang) if figures else None
+        places = pres.answer_municipalities(reply, index.registry)
+        cache[message["id"]] = {
+            "table": pres.figure_table(figures, index.registry, lang) if figures else None,
+            "chart": chart.to_dict() if chart is not None else None,
+            "map": pres.map_spec(places, lang) if places else None,
+            "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
+        }
+    found: dict[str, Any] = cache[message["id"]]
+    return found
+
+
+def render_reply(message: dict[str, Any], index: DigitalIndex) -> None:
+    reply = message["reply"]
+    lang = as_lang(reply.get("language"))
+    st.markdown(pres.inert_markdown(str(reply.get("answer", ""))))
+    for notice in pres.extra_notices(reply):
+        st.caption(":material/info: " + pres.escape_markdown(notice))
+    parts = artifacts(message, index)
+    if parts["table"] is not None:
+        with st.container(key=f"table-{message['id']}"), guarded(lang):
+            table = parts["table"]
+            st.dataframe(
+                table.frame, hide_index=True, width="stretch", placeholder="",
+                column_config={table.link_column: st.column_config.LinkColumn(
+                    table.link_column, display_text=r"https?://(?:www\.)?([^/]+)")},
+            )
+    if parts["chart"] is not None or parts["map"] is not None:
+        left, right = st.columns(2)
+        if parts["chart"] is not None:
+            with left, st.container(key=f"chart-{message['id']}"), guarded(lang):
+                st.vega_lite_chart(parts["chart"], width="stretch")
+        if parts["map"] is not None:
+            with right, st.container(key=f"map-{message['id']}"), guarded(lang):
+                st.vega_lite_chart(parts["map"], width="stretch")
+                st.caption(text("map_attribution", lang))
+    projects = message.get("cards") or reply.get("projects") or []
+    if projects:
+        with guarded(lang):
+            st.markdown(f"**{text('projects_heading', lang)}**")
+            for project in projects:
+                with st.container(border=True):
+                    st.markdown(pres.project_markdown(project, lang))
+    sources = pres.sources_markdown(reply.get("sources") or [])
+    if sources:
+        st.caption(f"{text('sources_heading', lang)}: " + " · ".join(sources))
+    with st.expander(text("how_computed", lang)):
+        st.markdown(f"{text('intent_label', lang)}: **{pres.escape_markdown(reply.get('intent') or '–')}** · "
+                    f"{text('answered_by', lang)}: **{pres.escape_markdown(message.get('backend') or '–')}**")
+        calls = reply.get("tool_calls") or []
+        if calls:
+            st.code(pres.tool_calls_json(calls), language="json")
+        else:
+            st.caption(text("no_tool_calls", lang))
+    footer = st.columns([1, 1, 2], vertical_alignment="center")
+    if parts["csv"] is not None:
+        footer[0].download_button(
+            text("download_csv", lang), parts["csv"], file_name=pres.csv_file_name(message["question"]),
+            mime="text/csv", key=f"csv-{message['id']}", on_click="ignore", icon=":material/download:",
+        )
+    with footer[1]:
+        st.feedback("thumbs", key=f"feedback-{message['id']}", on_change=store_feedback, args=(message["id"],))
+    footer[2].markdown(
+        f"[{text('share_link', lang)}](<{pres.share_link(st.context.url, message['question'], lang)}>)",
+    )
+
+
+def render_message(message: dict[str, Any], index: DigitalIndex) -> None:
+    lang: Lang = st.session_state.lang
+    if message["role"] == "user":
+        with st.chat_message("user"):
+            st.markdown(pres.escape_markdown(message["content"]))
+        return
+    with st.chat_message("assistant"):
+        if "error" in message:
+            st.error(pres.escape_markdown(message["error"]))
+            return
+        with guarded(lang):
+            render_reply(message, index)
+
+
+# --- sidebar -------------------------------------------------------------------------------------
+
+def sidebar_about(eng: Engine, index: DigitalIndex, lang: Lang) -> None:
+    st.subheader(text("about_heading", lang))
+    st.markdown(":material/smart_toy: " + pres.escape_markdown(pres.backend_description(eng, lang)))
+    status = index_status(eng)
+    if status.available:
+        where = (text("store_server", lang, host=status.location) if status.mode == "server"
+                 else text("store_embedded", lang))
+        ready = text("store_ready", lang, count=status.projects)
+        st.markdown(":material/folder_open: " + pres.escape_markdown(where) + " · " + ready)
+    else:
+        st.warning(text("store_missing", lang, reason=pres.escape_markdown(pres.as_sentence(status.problem))))
+    st.caption(f"{text('data_counts', lang)}: {pres.provenance_summary(index, lang)}")
+
+
+@st.fragment
+def explorer(eng: Engine, index: DigitalIndex, lang: Lang) -> None:
+    names = sorted(m.name for m in index.registry.municipalities)
+    choice = st.selectbox(text("explorer_pick", lang), names, index=None, key="explorer_choice",
+                          placeholder="…")
+    if not choice:
+        return
+    with guarded(lang):
+        view = pres.explorer_view(index, choice, lang)
+        st.markdown(f"**{pres.escape_markdown(view.name)}** · {pres.escape_markdown(view.place)}  \n"
+                    f"{pres.escape_markdown(view.overall)}")
+        st.vega_lite_chart(pres.explorer_chart(view, lang).to_dict(), width="stretch")
+        none = text("explorer_none", lang)
+        st.markdown(f"**{text('explorer_strengths', lang)}:** "
+                    f"{pres.escape_markdown(', '.join(view.strengths) or none)}")
+        st.markdown(f"**{text('explorer_weaknesses', lang)}:** "
+                    f"{pres.escape_markdown(', '.join(view.weaknesses) or none)}")
+        if view.synthetic:
+            st.caption("🟠 " + text("synthetic_short", lang))
+    if index_status(eng).available:
+        with guarded(lang):
+            projects, problem = reusable_projects(eng, choice, lang)
+            st.markdown(f"**{text('explorer_projects', lang)}**")
+            if not projects:
+                st.caption(pres.escape_markdown(problem) if problem else text("explorer_no_projects", lang))
+            for project in projects:
+                with st.container(border=True):
+                    st.markdown(pres.project_markdown(project, lang, compact=True))
+
+
+def reset_weights(defaults: dict[str, float]) -> None:
+    for area, weight in defaults.items():
+        st.session_state[f"weight-{area}"] = weight
+
+
+@st.fragment
+def what_if(index: DigitalIndex, lang: Lang) -> None:
+    st.caption(text("whatif_intro", lang))
+    defaults = pres.default_area_weights(index)
+    weights = {}
+    for area in AREA_IDS:
+        key = f"weight-{area}"
+        if key not in st.session_state:  # the state, not `value=`, holds the default (reset sets it)
+            st.session_state[key] = defaults[area]
+        weights[area] = st.slider(
+            AREA_NAMES[area][0 if lang == "de" else 1], min_value=0.0, max_value=3.0, step=0.5, key=key,
+        )
+    st.button(text("whatif_reset", lang), on_click=reset_weights, args=(defaults,), key="weights-reset")
+    with guarded(lang):
+        table = pres.what_if_table(index, weights, lang)
+        st.dataframe(table, hide_index=True, height=320, width="stretch")
+        if pres.index_has_synthetic(index):
+            st.caption("🟠 " + text("synthetic_short", lang))
+
+
+def sidebar(eng: Engine, index: DigitalIndex) -> None:
+    with st.sidebar:
+        st.radio(text("language", st.session_state.lang), LANGS, key="lang", horizontal=True,
+                 format_func=LANG_NAMES.__getitem__)
+        lang: Lang = st.session_state.lang
+        st.button(text("new_conversation", lang), on_click=new_conversation, icon=":material/restart_alt:")
+        with guarded(lang):
+            sidebar_about(eng, index, lang)
+        with st.expander(text("explorer_heading", lang), expanded=False):
+            explorer(eng, index, lang)
+        with st.expander(text("whatif_heading", lang), expanded=False):
+            what_if(index, lang)
+
+
+# --- page ----------------------------------------------------------------------------------------
+
+def main() -> None:
+    st.set_page_config(page_title="Digital-Index Ruhr", page_icon="📊", layout="wide")
+    init_session()
+    lang: Lang = st.session_state.lang
+    try:
+        eng = engine()
+        index = eng.index
+    except Exception as error:
+        log.exception("start-up failed")
+        st.error(text("error_startup", lang, reason=pres.escape_markdown(error)))
+        return
+    sidebar(eng, index)
+    lang = st.session_state.lang
+    st.title(text("title", lang))
+    st.caption(text("intro", lang))
+    banner = st.empty()
+    typed = st.chat_input(text("chat_placeholder", lang), max_chars=2000)
+    if not st.session_state.messages and not typed and not st.session_state.pending:
+        st.markdown(text("examples_heading", lang))
+        columns = st.columns(2)
+        for n, example in enumerate(EXAMPLES[lang]):
+            columns[n % 2].button(example, on_click=set_pending, args=(example,), width="stretch")
+        with st.container(key="overview-map"), guarded(lang):
+            st.caption(text("overview_map", lang))
+            st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False), width="stretch")
+            st.caption(text("map_attribution", lang))
+    for message in st.session_state.messages:
+        render_message(message, index)
+    question = typed or st.session_state.pending
+    st.session_state.pending = None
+    if question:
+        with st.chat_message("user"):
+            st.markdown(pres.escape_markdown(question))
+        ask(question)
+        render_message(st.session_state.messages[-1], index)
+    figures = [f for m in st.session_state.messages for f in (m.get("reply") or {}).get("figures") or []]
+    if pres.has_synthetic(figures):
+        banner.warning(text("synthetic_banner", lang), icon="⚠️")
+
+
+def run(page: Callable[[], None] = main) -> None:
+    try:
+        page()
+    except Exception:  # the last guard: never a traceback in the browser
+        log.exception("page failed")
+        st.error(text("error_generic", as_lang(st.session_state.get("lang"))))
+
+
+run()

@@ -1,0 +1,330 @@
+"""The Streamlit page, headless (streamlit.testing AppTest): chat, per-answer parts, sidebar,
+shared links, inert retrieved text, feedback, a missing project index and errors.
+
+The project index is replaced by a small in-memory ProjectSource (the retrieval layer has its own
+tests), so these tests need no Chroma index and no embedding model; everything else is real: the
+shipped index data, the planner, the tools, the answer templates and the number guard.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from assistant import chat
+from assistant import presentation as pres
+from assistant.digital_index import DigitalIndex
+from assistant.retrieval import IndexStatus
+from assistant.settings import Settings
+from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+
+APP = PROJECT_ROOT / "app.py"
+HAGEN_QUESTION = "Wie schneidet Hagen bei Glasfaser ab?"
+EVIL_TITLE = 'Luft-Hub <img src="https://evil.example/x.png" onerror="alert(1)">'
+EVIL_REUSABLE = "Sensorik ![pixel](https://evil.example/pixel.png?leak=1) <script>alert(1)</script>"
+
+
+class FakeHit:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.data)
+
+
+HIT = {
+    "id": "luft-hub", "title": EVIL_TITLE, "municipalities": ["Lünen"], "kreis": ["Kreis Unna"],
+    "topics": ["environment_sensors"], "status": "running", "scope": "municipality", "lead": None, "partners": [],
+    "funding": "EFRE", "budget_eur": None, "reusable": EVIL_REUSABLE, "sources": ["https://www.example.org/luft"],
+    "verified": True, "score": 0.9, "best_passage": "Luftqualität messen " + EVIL_REUSABLE, "why": "dense #1",
+    "channels": ["dense"],
+}
+
+
+class FakeProjects:
+    """A ProjectSource with one project whose text tries HTML and a tracking image."""
+
+    def search(self, query: str, municipality: str | None = None, kreis: str | None = None,
+               topic: str | None = None, status: str | None = None, k: int = 5, *, lang: str = "de",
+               ) -> Sequence[FakeHit]:
+        return [FakeHit(HIT)]
+
+    def suggest_reusable(self, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *,
+                         lang: str = "de") -> Sequence[FakeHit]:
+        return [FakeHit({**HIT, "reason": "5G"})]
+
+    def status(self) -> IndexStatus:
+        return IndexStatus(True, "embedded", "memory", collection="fake", chunks=1, projects=1, embedder="fake")
+
+
+class FakeProjectsEngine(chat.Engine):
+    def __init__(self, settings: Settings | None = None, **kwargs: Any) -> None:
+        super().__init__(settings, projects=FakeProjects(), **kwargs)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(SHIPPED_DATA))
+    for name in ("ASSISTANT_LLM", "CHROMA_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def _fresh() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setattr(chat, "Engine", FakeProjectsEngine)
+    _fresh()
+    yield AppTest.from_file(str(APP), default_timeout=60)
+    _fresh()
+
+
+@pytest.fixture(scope="module")
+def index() -> DigitalIndex:
+    return DigitalIndex.load(SHIPPED_DATA)
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    if not at.chat_input:
+        at.run()
+    return at.chat_input[0].set_value(question).run()
+
+
+def last_answer(at: AppTest) -> Any:
+    assert not at.exception, at.exception
+    messages = at.chat_message
+    assert messages[-1].name == "assistant"
+    return messages[-1]
+
+
+def charts(node: Any) -> list[Any]:
+    return list(node.get("vega_lite_chart"))
+
+
+def all_markdown(node: Any) -> str:
+    """Every Markdown and caption text of an element, with Markdown escapes removed."""
+    raw = "\n".join([*(m.value for m in node.markdown), *(c.value for c in node.caption)])
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+# --- chat ----------------------------------------------------------------------------------------
+
+def test_first_visit_offers_example_questions(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    labels = [b.label for b in app.button]
+    assert HAGEN_QUESTION in labels
+    assert len(charts(app.main)) == 1  # the overview map of the 53
+    next(b for b in app.button if b.label == HAGEN_QUESTION).click().run()
+    answer = last_answer(app)
+    assert "Hagen" in answer.markdown[0].value
+    assert HAGEN_QUESTION not in [b.label for b in app.button]  # examples only on a first visit
+
+
+def test_german_question_shows_answer_table_chart_map_and_more(app: AppTest, index: DigitalIndex) -> None:
+    ask(app, HAGEN_QUESTION)
+    assert [m.name for m in app.chat_message] == ["user", "assistant"]
+    answer = last_answer(app)
+    assert "Hagen" in answer.markdown[0].value
+    table = answer.dataframe[0].value
+    assert list(table.columns)[:4] == ["Kommune", "Kennzahl", "Wert", "Rang"]
+    hagen = index.compare(["Hagen"], ["fibre_households"])[0]
+    row = table[table["Kommune"] == "Hagen"].iloc[0]
+    assert row["Wert"] == pres.format_value(float(str(hagen["value"])), "%", "de")
+    assert row["Rang"] == f"{hagen['rank']} von 53"
+    assert len(charts(answer)) == 2  # bar chart and map
+    assert answer.get("download_button")
+    assert answer.get("feedback")
+    expander = next(e for e in answer.expander if e.label == "Wie wurde das berechnet?")
+    calls = json.loads(expander.code[0].value)
+    assert calls
+    assert all("name" in c and "args" in c for c in calls)
+    assert app.query_params["q"] == HAGEN_QUESTION
+    if hagen["provenance"] == "synthetic":
+        assert any("synthetische" in w.value for w in app.main.warning)
+
+
+def test_english_question_is_answered_in_english(app: AppTest) -> None:
+    ask(app, "How does Essen compare on research?")
+    answer = last_answer(app)
+    assert "Essen" in answer.markdown[0].value
+    assert list(answer.dataframe[0].value.columns)[:2] == ["Municipality", "Metric"]
+    assert any(e.label == "How was this computed?" for e in answer.expander)
+    assert app.query_params["lang"] == "en"
+
+
+def test_follow_up_keeps_the_conversation(app: AppTest) -> None:
+    ask(app, HAGEN_QUESTION)
+    ask(app, "Und Bochum?")
+    assert [m.name for m in app.chat_message] == ["user", "assistant"] * 2
+    answer = last_answer(app)
+    assert "Bochum" in answer.markdown[0].value
+    assert "Bochum" in set(answer.dataframe[0].value["Kommune"])
+
+
+def test_unknown_municipality_gets_a_clear_answer_and_no_numbers(app: AppTest) -> None:
+    ask(app, "Wie schneidet Köln bei Glasfaser ab?")
+    answer = last_answer(app)
+    assert "Köln" in answer.markdown[0].value
+    assert not answer.dataframe
+    assert not charts(answer)
+    assert not app.error
+
+
+def test_new_conversation_starts_over(app: AppTest) -> None:
+    ask(app, HAGEN_QUESTION)
+    next(b for b in app.sidebar.button if b.label == "Neues Gespräch").click().run()
+    assert not app.exception
+    assert not app.chat_message
+    assert "q" not in app.query_params
+
+
+# --- shared links --------------------------------------------------------------------------------
+
+def test_shared_link_asks_the_question_again(app: AppTest) -> None:
+    app.query_params["q"] = HAGEN_QUESTION
+    app.query_params["lang"] = "en"
+    app.run()
+    assert [m.name for m in app.chat_message] == ["user", "assistant"]
+    assert "Hagen" in last_answer(app).markdown[0].value
+    assert app.session_state["lang"] == "en"  # the interface follows the link's language
+    app.run()  # a rerun does not ask again
+    assert len(app.chat_message) == 2
+
+
+def test_interface_language_defaults_to_the_browser_locale(app: AppTest) -> None:
+    app.context = {"locale": "en-GB"}
+    app.run()
+    assert app.title[0].value == "Digital-Index Ruhr"
+    assert app.chat_input[0].placeholder.startswith("Your question")
+    app.sidebar.radio[0].set_value("de").run()
+    assert app.chat_input[0].placeholder.startswith("Ihre Frage")
+
+
+# --- sidebar -------------------------------------------------------------------------------------
+
+def test_sidebar_says_what_is_answering(app: AppTest) -> None:
+    app.run()
+    text = all_markdown(app.sidebar)
+    assert "Offline-Planer" in text
+    assert "1 Projekte im Index" in text
+    assert "synthetisch" in text
+
+
+def test_what_if_slider_updates_the_ranking(app: AppTest, index: DigitalIndex) -> None:
+    app.run()
+    table = app.sidebar.dataframe[0].value
+    assert set(table["Veränderung"]) == {"–"}
+    slider = next(s for s in app.sidebar.slider if s.label == "Infrastruktur")
+    slider.set_value(3.0).run()
+    assert not app.exception
+    weights = {**pres.default_area_weights(index), "infrastruktur": 3.0}
+    expected = pres.what_if_table(index, weights, "de")
+    changed = app.sidebar.dataframe[0].value
+    assert list(changed["Kommune"]) == list(expected["Kommune"])
+    assert list(changed["Veränderung"]) == list(expected["Veränderung"])
+    assert set(changed["Veränderung"]) != {"–"}
+    next(b for b in app.sidebar.button if b.label == "Standardgewichte").click().run()
+    assert not app.exception
+    assert not app.sidebar.warning  # no widget-state warning after the reset
+    assert [s.value for s in app.sidebar.slider] == list(pres.default_area_weights(index).values())
+    assert set(app.sidebar.dataframe[0].value["Veränderung"]) == {"–"}
+
+
+def test_explorer_shows_area_scores_strengths_and_projects(app: AppTest, index: DigitalIndex) -> None:
+    app.run()
+    app.sidebar.selectbox[0].select("Hagen").run()
+    assert not app.exception
+    view = pres.explorer_view(index, "Hagen", "de")
+    text = all_markdown(app.sidebar)
+    assert "Hagen" in text
+    assert "kreisfreie Stadt" in text
+    assert "Stärken" in text
+    assert "Schwächen" in text
+    assert view.overall in text
+    assert len(charts(app.sidebar)) == 1
+    assert "Luft-Hub" in text  # a suggested project from the project index
+    assert "<img" not in text
+
+
+# --- safety --------------------------------------------------------------------------------------
+
+def test_retrieved_html_and_images_are_shown_inert(app: AppTest) -> None:
+    ask(app, "Welche Projekte zur Luftqualität gibt es in Lünen?")
+    answer = last_answer(app)
+    shown = all_markdown(answer)
+    assert "Luft" in shown
+    assert "<img" not in shown
+    assert "<script" not in shown
+    assert "](https://evil.example" not in shown.replace("\\](", "")
+    for markdown in answer.markdown:
+        assert "![" not in markdown.value.replace("!\\[", "")
+    for element in answer.markdown:
+        assert not element.proto.allow_html
+
+
+def test_html_in_the_question_is_not_rendered(app: AppTest) -> None:
+    ask(app, "<b>Hagen</b> ![x](https://evil.example/x.png)")
+    assert not app.exception
+    question = app.chat_message[0].markdown[0].value
+    assert "<b>" not in question
+    assert "![" not in question
+
+
+def test_an_internal_error_is_a_message_not_a_traceback(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: chat.Assistant, question: str, lang: str | None = None) -> chat.Reply:
+        raise RuntimeError("boom: secret internals")
+
+    monkeypatch.setattr(chat.Assistant, "ask", broken)
+    ask(app, HAGEN_QUESTION)
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert errors
+    assert not any("boom" in e or "Traceback" in e for e in errors)
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+def test_feedback_is_stored_with_question_and_answer(app: AppTest, home: Path) -> None:
+    ask(app, HAGEN_QUESTION)
+    answer_text = last_answer(app).markdown[0].value
+    app.feedback[0].set_value(0).run()
+    assert not app.exception
+    lines = (home / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[-1])
+    assert record["rating"] == "down"
+    assert record["question"] == HAGEN_QUESTION
+    assert "Hagen" in record["answer"]
+    assert pres.inert_markdown(record["answer"]) == answer_text
+
+
+# --- without a project index ---------------------------------------------------------------------
+
+def test_numeric_questions_work_without_a_project_index(home: Path) -> None:
+    _fresh()
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        assert not at.exception
+        warnings = " ".join(w.value for w in at.sidebar.warning)
+        assert "assistant index build" in warnings
+        ask(at, HAGEN_QUESTION)
+        answer = last_answer(at)
+        assert "Hagen" in answer.markdown[0].value
+        assert answer.dataframe
+        ask(at, "Welche Projekte zur Luftqualität gibt es in Lünen?")
+        assert "assistant index build" in all_markdown(last_answer(at))
+    finally:
+        _fresh()
