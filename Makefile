@@ -1,4 +1,4 @@
-# Two commands on a fresh machine:  `make run` (the assistant on the embedded defaults) and
+# Two commands on a fresh machine:  `make run` (the web chat on the embedded defaults) and
 # `make test` (lint, types, tests). Both create .venv on first use; nothing is downloaded at run time.
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,6 +27,9 @@ install-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(VENV)/bin/assistant index build
+	$(VENV)/bin/streamlit run app.py
+
+ask: $(VENV)/.installed
 	$(VENV)/bin/assistant chat
 
 index: $(VENV)/.installed
