@@ -78,25 +78,25 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    index = load_index(args)
-    figures = index.compare(args.names, [args.metric])
+def print_figures(index: Any, args: argparse.Namespace, figures: list[dict[str, Any]]) -> int:
+    """`--json`: {"metric", "figures"} in the DESIGN 3.4 figure format; else one line per figure."""
     if args.json:
         emit_json({"metric": index.metric(args.metric), "figures": figures})
     else:
         print("\n".join(figure_lines(index, figures, args.lang)))
     return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    index = load_index(args)
+    return print_figures(index, args, index.compare(args.names, [args.metric]))
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
     index = load_index(args)
     figures = index.rank(args.metric, top=args.top, bottom=args.bottom, kreis=args.kreis,
                          kreisfrei=args.kreisfrei, population_class=args.population_class)
-    if args.json:
-        emit_json({"metric": index.metric(args.metric), "figures": figures})
-    else:
-        print("\n".join(figure_lines(index, figures, args.lang)))
-    return 0
+    return print_figures(index, args, figures)
 
 
 def cmd_peers(args: argparse.Namespace) -> int:
