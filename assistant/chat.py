@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answers import Composed, compose, phrase
+from assistant.answer_writer import phrase
+from assistant.answers import Composed, compose
 from assistant.chunking import inert_text
 from assistant.guard import GuardResult, check_answer
 from assistant.language import detect_language

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.entities import Entities, MetricMention
+from assistant.entities import Entities
 from assistant.intents import (
     BOTTOM_WORDS,
     CLAUSE_SPLIT,
@@ -31,6 +31,7 @@ from assistant.intents import (
     SINGULAR_RANK,
     TOPIC_RULES,
 )
+from assistant.metric_finder import MetricMention
 from assistant.names import fold_loose
 from assistant.plan import TOOL_SIGNATURES, ToolCall
 from assistant.registry import AREA_IDS, OVERALL, Registry

@@ -1,186 +1,24 @@
-"""What one question offers the planner's rules: entities, skeleton, language, state, and the
-shared steps (metric resolution with the similarity fallback, follow-ups, unknown places).
+"""The base of the planner's rules: a question as read (`assistant.turn_reading`), the checks on
+its places (`assistant.turn_places`), and here the plans that several rules share: follow-ups
+that take what is missing from the conversation, findings, and the out-of-scope answer.
 
 The rules themselves (`assistant.planner.Turn`) only decide *which* intent applies; everything
-they build on lives here so each rule stays a few lines long.
+they build on lives in these three modules so each rule stays a few lines long.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
 
-from assistant.entities import MetricMention
-from assistant.intents import (
-    FILLER,
-    FOLLOWUP_FILLER,
-    FOLLOWUP_START,
-    GROUP,
-    INTENT_WORDS,
-    KREIS,
-    METRIC,
-    MUNI,
-    PLACE,
-    PLACEHOLDERS,
-    QUERY_FILLER,
-    REGION_WORDS,
-    loose_re,
-    words,
-)
-from assistant.language import detect_language
-from assistant.places import AMBIGUOUS_STRONG, AMBIGUOUS_WEAK
-from assistant.plan import ConversationState, Intent, Mention, Plan, ToolCall
-from assistant.plan_args import (
-    call,
-    population_class,
-    query_text,
-)
-from assistant.registry import AREA_IDS, OVERALL, metric_name
-
-if TYPE_CHECKING:
-    from assistant.planner import Planner
-
-_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC}
-_PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
-                    r"sie|es|er|dort|die stadt|diese stadt|dieser stadt|der stadt|dieser kommune|die kommune|"
-                    r"it|its|there|they|this city|that city|the city|this town|ihre|ihren|seine|seinen)\b")
-_INTENTISH = loose_re(r"durchschnitt|average|mittelwert|ranking|rangliste|platzierung|vergleich")
-_METRIC_BEFORE = words(
-    "bei beim in im hinsichtlich bezuglich punkto sachen zu zum zur der die das den dem des an am mit fur von "
-    "on at for of regarding terms about with in the its their"
-)
-_SLOT_BEFORE = frozenset({"in", "aus", "nach", "von", "fur", "und", "and", "of", "for", "about", "mit", "with"})
-
-_NOT_METRIC = FILLER | FOLLOWUP_FILLER | INTENT_WORDS | QUERY_FILLER | REGION_WORDS | AMBIGUOUS_STRONG | AMBIGUOUS_WEAK
+from assistant.intents import INTENT_WORDS, REGION_WORDS
+from assistant.plan import Intent, Plan, ToolCall
+from assistant.plan_args import call, query_text
+from assistant.registry import OVERALL
+from assistant.turn_places import PlaceChecks
 
 
-class TurnBase:
-    def __init__(self, planner: Planner, text: str, state: ConversationState) -> None:
-        self.planner, self.text, self.state = planner, text, state
-        self.registry = planner.registry
-        self.ents = planner.finder.find(text)
-        starts = {p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
-        words = []
-        for i, token in enumerate(self.ents.tokens):
-            kind = self.ents.owner.get(i)
-            if kind is None:
-                words.append(token.key)
-            elif token.start in starts:
-                words.append(_PLACEHOLDER[kind])
-        self.skeleton = " ".join(words)
-        self.lang = detect_language(self.ents.blanked(), state.language if state.turns else "de")
-        self.munis = [p.value for p in self.ents.municipalities]
-        self.kreise = [p.value for p in self.ents.of_kind("kreis")]
-        self.groups = [p.value for p in self.ents.of_kind("group")]
-        self.outside = self.ents.of_kind("outside")
-        self.metrics = list(self.ents.metrics)
-        self.region = any(t.key in REGION_WORDS for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner)
-        content = [w for w in words if w not in FOLLOWUP_FILLER]
-        self.elliptical = bool(content) and all(w in PLACEHOLDERS for w in content)
-        self.followup_shape = bool(FOLLOWUP_START.search(self.skeleton)) or len(content) <= 2
-        self.refers_back = self.followup_shape or bool(_PRONOUN.search(self.skeleton))
-        self.notices: list[str] = []
-        self.unresolved: list[Mention] = []
-
-    # --- helpers -----------------------------------------------------------------------------------
-    def t(self, de: str, en: str) -> str:
-        return de if self.lang == "de" else en
-
-    def name(self, ags: str) -> str:
-        return self.registry.municipality(ags).name
-
-    def names(self, agss: Sequence[str]) -> list[str]:
-        return [self.name(a) for a in agss]
-
-    def make(self, intent: Intent, calls: Sequence[ToolCall] = (), munis: Sequence[str] = (),
-             metric: str | None = None) -> Plan:
-        return Plan(intent, self.lang, tuple(calls), tuple(munis), metric, tuple(self.unresolved),
-                    tuple(dict.fromkeys(self.notices)))
-
-    @property
-    def named_metric(self) -> str | None:
-        specific = [m.metric for m in self.metrics if m.metric != OVERALL]
-        return specific[0] if specific else (OVERALL if self.metrics else None)
-
-    def area_of(self, metric: str | None) -> str | None:
-        if metric is None or metric == OVERALL:
-            return None
-        return metric if metric in AREA_IDS else self.registry.indicator(metric).area
-
-    def state_munis(self) -> list[str]:
-        """Municipalities of the conversation, when the question refers back to them."""
-        if self.state.municipalities and self.refers_back:
-            return list(self.state.municipalities)
-        return []
-
-    def last_call(self, name: str) -> ToolCall | None:
-        return next((c for c in self.state.last_tool_calls if c.name == name), None)
-
-    def filters(self) -> dict[str, object]:
-        kreisfrei = {"kreisfrei": True, "kreisangehoerig": False}.get(self.groups[0]) if self.groups else None
-        loose = " ".join(t.key for t in self.ents.tokens)
-        return {"kreis": self.kreise[0] if self.kreise else None, "kreisfrei": kreisfrei,
-                "population_class": population_class(loose)}
-
-    # --- metric resolution -------------------------------------------------------------------------
-    def residual(self) -> str:
-        """Content words no rule explains: a metric the user named in their own words, perhaps."""
-        near = {n.start for n in self.ents.near_misses}
-        keep = [t for i, t in enumerate(self.ents.tokens)
-                if i not in self.ents.owner and t.start not in near and len(t.key) >= 3 and not t.key.isdigit()
-                and t.key not in _NOT_METRIC and not _INTENTISH.search(t.key)]
-        return self.text[keep[0].start : keep[-1].end] if keep else ""
-
-    def metric_slot(self, phrase: str) -> bool:
-        """Whether leftover words sit where a metric is named ("bei Schwimmbädern", "the crime rate"),
-        so a failed similarity match means 'unknown metric' rather than an unexplained filler word."""
-        start = self.text.find(phrase)
-        index = next((i for i, t in enumerate(self.ents.tokens) if t.start == start), 0)
-        before = self.ents.tokens[index - 1].key if index else ""
-        return before in _METRIC_BEFORE or (self.lang == "de" and index > 0 and phrase[:1].isupper())
-
-    def metric_for(self, inherit: bool = True) -> tuple[str, Plan | None]:
-        """Named metric, else a similarity match of the leftover words, else the conversation's, else overall."""
-        if self.named_metric:
-            return self.named_metric, None
-        phrase = self.residual()
-        if phrase:
-            match = self.planner.similarity.match(phrase)
-            if match:
-                metric = match[0]
-                label = metric_name(self.registry, metric, self.lang)
-                self.notices.append(self.t(f"„{phrase}“ als Kennzahl „{label}“ verstanden",
-                                           f"Read '{phrase}' as the indicator '{label}'"))
-                self.metrics.append(MetricMention(metric, phrase, 0, 0, "similarity"))
-                return metric, None
-            if not self.metric_slot(phrase):
-                return (self.state.metric if inherit and self.state.metric and self.refers_back else OVERALL), None
-            ranked = [m for m, _ in self.planner.similarity.scores(phrase)][:3]
-            suggestions = ranked or self.planner.finder.metric_suggestions(phrase)
-            self.unresolved.append(Mention("metric", phrase, tuple(suggestions)))
-            self.notices.append(self.t(f"Im Digital-Index Ruhr gibt es keine Kennzahl zu „{phrase}“.",
-                                       f"The Digital-Index Ruhr has no indicator for '{phrase}'."))
-            return OVERALL, self.make("unknown_metric", munis=self.munis)
-        if inherit and self.state.metric and self.refers_back:
-            return self.state.metric, None
-        return OVERALL, None
-
-    def note_places(self) -> None:
-        for place in self.ents.places:
-            if place.fuzzy and place.kind == "municipality":
-                self.notices.append(self.t(f"„{place.text}“ als {place.name} interpretiert",
-                                           f"Interpreted '{place.text}' as {place.name}"))
-        for mention in self.metrics:
-            if mention.via == "fuzzy":
-                label = metric_name(self.registry, mention.metric, self.lang)
-                self.notices.append(self.t(f"„{mention.text}“ als {label} interpretiert",
-                                           f"Interpreted '{mention.text}' as {label}"))
-        for place in self.outside:
-            kind: Literal["municipality", "kreis"] = "kreis" if "kreis" in place.name.casefold() else "municipality"
-            self.unresolved.append(Mention(kind, place.text, (), outside_region=True))
-            self.notices.append(self.t(
-                f"{place.name} gehört nicht zu den 53 Kommunen des Ruhrgebiets, die der Digital-Index Ruhr abdeckt.",
-                f"{place.name} is not one of the 53 Ruhr municipalities covered by the Digital-Index Ruhr."))
+class TurnBase(PlaceChecks):
+    """Shared plans on top of the question's reading and place checks."""
 
     def out_of_scope(self) -> Plan:
         self.notices.append(self.t(
@@ -190,19 +28,12 @@ class TurnBase:
             "municipalities and their digital projects."))
         return self.make("out_of_scope")
 
-    def ask_for_municipality(self) -> Plan:
-        if self.ents.near_misses or self.slot_unknowns():
-            return self.unknown_place()
-        self.notices.append(self.t("Bitte nennen Sie eine der 53 Kommunen.",
-                                   "Please name one of the 53 municipalities."))
-        return self.make("unknown_municipality")
-
     def findings(self) -> Plan:
         metric = self.named_metric if self.named_metric != OVERALL else None
         query = query_text(self.ents, extra_filler=REGION_WORDS | INTENT_WORDS) or None
         return self.make("findings", [call("get_findings", area=self.area_of(metric), query=query)], (), metric)
 
-    # --- follow-ups and fallbacks ------------------------------------------------------------------
+    # --- follow-ups --------------------------------------------------------------------------------
     def followup(self) -> Plan | None:
         """'und Bochum?', 'what about research?', 'und im Kreis Unna?': the rest comes from the state."""
         state = self.state
@@ -276,32 +107,3 @@ class TurnBase:
             return self.make(intent, builders[intent](), munis[:10], metric if intent == "compare" else None)
         intent = intent if intent in ("value", "compare_average", "position", "above_below") else "value"
         return self.make(intent, [call("get_metric", municipalities=names, metric=metric)], munis, metric)
-
-    def slot_unknowns(self) -> list[str]:
-        """Capitalised unknown words where a place is expected ("in Xanthen", "und Bochm?")."""
-        found = []
-        for i, token in enumerate(self.ents.tokens):
-            if i in self.ents.owner or len(token.key) < 3 or token.key in self.planner.finder.common:
-                continue
-            before = self.ents.tokens[i - 1].key if i else ""
-            if token.capitalised and (before in _SLOT_BEFORE or self.elliptical_unknown()):
-                found.append(token.text)
-        return found
-
-    def elliptical_unknown(self) -> bool:
-        words = [w for w in self.skeleton.split() if w not in FOLLOWUP_FILLER]
-        return len(words) == 1
-
-    def unknown_place(self) -> Plan:
-        for miss in self.ents.near_misses:
-            self.unresolved.append(Mention("municipality", miss.text, miss.suggestions))
-        for text in self.slot_unknowns():
-            if all(text != u.text for u in self.unresolved):
-                self.unresolved.append(Mention("municipality", text, tuple(self.planner.finder.resolver.suggest(text))))
-        for mention in self.unresolved:
-            if mention.kind == "municipality" and not mention.outside_region:
-                hint = ", ".join(mention.suggestions)
-                de_hint, en_hint = (f"; meinten Sie {hint}?", f"; did you mean {hint}?") if hint else (".", ".")
-                self.notices.append(self.t(f"„{mention.text}“ ist keine der 53 Kommunen{de_hint}",
-                                           f"'{mention.text}' is not one of the 53 municipalities{en_hint}"))
-        return self.make("unknown_municipality")

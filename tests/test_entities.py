@@ -7,7 +7,8 @@ from functools import cache
 import pytest
 
 from assistant.digital_index import DigitalIndex
-from assistant.entities import EntityFinder, tokenize
+from assistant.entities import EntityFinder
+from assistant.entity_tokens import tokenize
 from tests.conftest import SHIPPED_DATA, make_registry
 
 

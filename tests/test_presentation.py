@@ -16,6 +16,7 @@ import pytest
 
 from assistant import presentation as pres
 from assistant.digital_index import DigitalIndex
+from assistant.presentation import ruhr_map
 from assistant.registry import AREA_IDS, OVERALL
 from assistant.scoring import SCORE_UNIT
 from assistant.ui_text import EXAMPLES, TEXTS, Lang, as_lang, language_from_locale, text
@@ -213,9 +214,9 @@ def test_map_geometry_is_simplified_and_wound_for_d3(geo: pres.GeoData) -> None:
         for polygon in polygons:
             exterior, *holes = polygon
             assert exterior[0] == exterior[-1]
-            assert pres._signed_area(exterior) < 0  # clockwise: d3-geo's exterior orientation
+            assert ruhr_map._signed_area(exterior) < 0  # clockwise: d3-geo's exterior orientation
             for hole in holes:
-                assert pres._signed_area(hole) > 0
+                assert ruhr_map._signed_area(hole) > 0
             rings += len(polygon)
     assert rings >= 53
     assert len(json.dumps(list(geo.features))) < 150_000
