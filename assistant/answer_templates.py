@@ -41,6 +41,13 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "equal": ("{name} liegt damit genau im Ruhr-Durchschnitt.", "{name} is therefore exactly at the Ruhr average."),
         "lower_better": ("(Bei diesem Indikator ist ein niedrigerer Wert besser.)",
                          "(For this indicator, lower is better.)"),
+        "internal_error": (
+            "Entschuldigung, bei dieser Frage ist ein interner Fehler aufgetreten; er wurde protokolliert. "
+            "Bitte formulieren Sie die Frage anders, z. B. „Wie schneidet Hagen bei Glasfaser ab?“.",
+            "Sorry, an internal error occurred with this question; it has been logged. "
+            "Please rephrase it, e.g. \"How does Hagen do on fibre?\"."),
+        "similar_line": ("Strukturell ähnliche Kommunen: {items}.", "Structurally similar municipalities: {items}."),
+        "similar_item": ("{name} {value} ({rank})", "{name} {value} ({rank})"),
         # comparison
         "compare_head": ("Vergleich bei **{metric}**:", "Comparison on **{metric}**:"),
         "compare_line": ("- **{name}**: {value} ({rank}, {year})", "- **{name}**: {value} ({rank}, {year})"),

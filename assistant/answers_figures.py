@@ -42,8 +42,20 @@ def _averages(w: AnswerWriter, r: ToolResult, metric: str, name: str, value: flo
     return lines
 
 
+def _peer_line(w: AnswerWriter, r: ToolResult, metric: str) -> list[str]:
+    """"Ähnliche Kommunen: Herne 5,5 % (Platz 52 von 53), ..." from the peer figures of get_metric."""
+    peer_ags = set(r.data.get("peers") or ())
+    shown = [f for f in r.figures if f["ags"] in peer_ags]
+    if not shown:
+        return []
+    items = ", ".join(phrase("similar_item", w.lang, name=f["municipality"], value=w.fig_value(f), rank=w.rank(f))
+                      for f in shown)
+    return [phrase("similar_line", w.lang, items=items)]
+
+
 def _metric(w: AnswerWriter, r: ToolResult, intent: str) -> str:
-    figures = r.figures
+    asked = set(r.data.get("asked") or (f["ags"] for f in r.figures))
+    figures = [f for f in r.figures if f["ags"] in asked]
     metric = str(r.data.get("metric", figures[0]["metric"]))
     if len(figures) > 1 or intent == "compare":
         return _compare(w, r)
@@ -54,7 +66,8 @@ def _metric(w: AnswerWriter, r: ToolResult, intent: str) -> str:
         head = phrase("position", w.lang, **{**values, "value": w.fig_value(f, dative=True)})
     else:
         head = phrase("value_indicator" if metric in INDICATOR_IDS else "value_score", w.lang, **values)
-    return " ".join([head, *_averages(w, r, metric, str(f["municipality"]), float(f["value"]))])
+    body = " ".join([head, *_averages(w, r, metric, str(f["municipality"]), float(f["value"]))])
+    return "\n\n".join([body, *_peer_line(w, r, metric)])
 
 
 def _compare(w: AnswerWriter, r: ToolResult, _intent: str = "compare") -> str:

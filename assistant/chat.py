@@ -14,7 +14,9 @@ many `Assistant` objects, one per conversation.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer_writer import phrase
 from assistant.answers import Composed, compose
 from assistant.chunking import inert_text
+from assistant.disclosure import find_disclosures
 from assistant.guard import GuardResult, check_answer
 from assistant.language import detect_language
 from assistant.plan import ConversationState, Intent, Plan, ToolCall
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+#: Raw input beyond this many characters is refused as too long without being cleaned (UC-01: a
+#: crafted WebSocket message or API call may carry megabytes; chat_input's limit is client-side).
+MAX_RAW_CHARS = 50 * MAX_QUESTION_CHARS
 HISTORY_TURNS = 6
 CONTRACT_KEYS = ("question", "language", "answer", "intent", "tool_calls", "figures", "projects", "sources", "notices")
 PROJECT_KEYS = ("id", "title", "municipalities", "score")
@@ -64,6 +70,10 @@ NOTICES: dict[str, tuple[str, str]] = {
                 "A disallowed action ({tools}) was refused; the checked standard answer is shown."),
     "no_answer": ("Das Sprachmodell gab keine Antwort; gezeigt wird die geprüfte Standardantwort.",
                   "The language model gave no answer; the checked standard answer is shown."),
+    "leak": ("Die Antwort des Sprachmodells enthielt vertrauliche Angaben (Schlüssel oder Dateipfade); "
+             "gezeigt wird die geprüfte Standardantwort.",
+             "The language model's answer contained confidential details (keys or file paths); "
+             "the checked standard answer is shown."),
 }
 
 
@@ -182,8 +192,18 @@ class Engine:
         _ = self.toolbox
 
 
+_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+_SCRIPT_TARGET = re.compile(r"\]\((?=\s*<?\s*(?:javascript|vbscript|data):)", re.I)
+
+
 def clean_question(text: str) -> tuple[str, bool]:
-    """Remove control, zero-width, bidi and private-use characters; collapse whitespace."""
+    """Remove control, zero-width, bidi and private-use characters; collapse whitespace.
+
+    A "<" that would open an HTML tag becomes "‹", "![" (a Markdown image) becomes "! [" and "](" before
+    a javascript:/data: target becomes "] (", as in retrieved text (see `inert_text`): parts of the
+    question are quoted in answers and notices ("Einen Indikator „…“ gibt es nicht"), and what the
+    user typed must not turn into markup, a remote image or a script link there. "< 20.000" keeps its "<".
+    """
     text = unicodedata.normalize("NFC", str(text))
     kept = []
     removed = False
@@ -194,7 +214,8 @@ def clean_question(text: str) -> tuple[str, bool]:
             removed = True
         else:
             kept.append(ch)
-    return " ".join("".join(kept).split()), removed
+    cleaned = _TAG_OPENER.sub("‹", " ".join("".join(kept).split())).replace("![", "! [")
+    return _SCRIPT_TARGET.sub("] (", cleaned), removed
 
 
 def _dedupe(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
@@ -221,18 +242,31 @@ class Assistant:
         """Answer one question in `lang` (default: the question's language) and remember the turn.
 
         The reply echoes the cleaned question (no invisible characters, at most 2,000 characters).
+        A defect anywhere below is logged with its traceback and answered with a short apology, so
+        no user of the CLI or the web page ever meets a traceback.
         """
+        try:
+            return self._answer(question, lang)
+        except Exception:
+            log.exception("internal error while answering %r", str(question)[:200])
+            cleaned = clean_question(("" if question is None else str(question))[:MAX_RAW_CHARS])[0]
+            language: Lang = lang or self.state.language
+            return self._fixed(cleaned[:MAX_QUESTION_CHARS], language, "help", phrase("internal_error", language), [])
+
+    def _answer(self, question: str, lang: Lang | None) -> Reply:
         original = "" if question is None else str(question)
-        cleaned, removed = clean_question(original)
+        # Bounded work per question: text beyond MAX_RAW_CHARS is too long whatever it holds, so it is not cleaned.
+        cleaned, removed = clean_question(original[:MAX_RAW_CHARS])
+        length = len(cleaned) if len(original) <= MAX_RAW_CHARS else len(original)
         language: Lang = lang or detect_language(cleaned[:MAX_QUESTION_CHARS], self.state.language)
         early = [notice("cleaned", language)] if removed else []
-        if not cleaned:
+        if not cleaned and length <= MAX_QUESTION_CHARS:
             return self._fixed(cleaned, language, "help", phrase("empty", language), early)
-        if len(cleaned) > MAX_QUESTION_CHARS:
-            text = phrase("too_long", language, length=format_count(len(cleaned), language),
+        if length > MAX_QUESTION_CHARS:
+            text = phrase("too_long", language, length=format_count(length, language),
                           limit=format_count(MAX_QUESTION_CHARS, language))
             return self._fixed(cleaned[:MAX_QUESTION_CHARS], language, "out_of_scope", text, early,
-                               extra=(float(len(cleaned)), float(MAX_QUESTION_CHARS)))
+                               extra=(float(length), float(MAX_QUESTION_CHARS)))
         plan = self.engine.planner.plan(cleaned, self.state)
         if lang:
             plan = replace(plan, language=lang)
@@ -294,9 +328,13 @@ class Assistant:
                         plan.unresolved if not turn.calls else (), plan.notices)
         template: Composed = compose(llm_plan, turn.results, self.engine.index.registry, lang)
         accepted, extra_notices = self._judge(turn, template, question, lang, backend)
+        leaked = self._disclosed(json.dumps([c.to_dict() for c in turn.calls], ensure_ascii=False, default=str))
+        if leaked:  # a secret or path in the model's tool arguments would show in the reply's tool calls
+            log.warning("LLM tool arguments rejected: they show %s; question %r", leaked, question[:200])
+            accepted, extra_notices = None, [notice("leak", lang)]
         self._history = [*self._history, HumanMessage(question)]
-        if accepted is None and not turn.results and plan.tool_calls:
-            # Rejected, and the model fetched nothing to build a template from: the planner's calls answer.
+        if accepted is None and (leaked or (not turn.results and plan.tool_calls)):
+            # Rejected, and the model's tool results cannot (or must not) build the template: the planner answers.
             reply = self._ask_offline(question, plan, [*notices, *extra_notices])
             reply.backend = backend
         else:
@@ -314,16 +352,24 @@ class Assistant:
         if turn.refused:
             log.warning("LLM turn refused (disallowed tools %s) for question %r", turn.refused, question[:200])
             return None, [notice("refused", lang, tools=", ".join(turn.refused))]
-        if not turn.answer:
-            return None, [notice("no_answer", lang)]
         answer = inert_text(turn.answer, lang)
-        guard = check_answer(answer, turn.results, None, extra=template.extra)
+        if not answer:  # nothing, or nothing visible (only zero-width or control characters, only tags)
+            return None, [notice("no_answer", lang)]
+        leaked = self._disclosed(answer)
+        if leaked:
+            log.warning("LLM answer rejected: it shows %s; question %r", leaked, question[:200])
+            return None, [notice("leak", lang)]
+        guard = check_answer(answer, turn.results, None, extra=template.extra, free_text=False)
         if not guard.ok:
             log.warning("LLM answer rejected by the number guard: untraceable %s; question %r",
                         list(guard.untraceable), question[:200])
             return None, [notice("guard", lang)]
         footer = template.text.rpartition("\n\n")[2] if template.text.rstrip().endswith("_") else ""
         return (answer + ("\n\n" + footer if footer else "")), [notice("llm", lang, backend=backend)]
+
+    def _disclosed(self, text: str) -> list[str]:
+        """Kinds of confidential detail (secret values, installation paths) that `text` shows."""
+        return sorted(set(find_disclosures(text, self.engine.settings, any_path=True)))
 
 
 def format_count(value: int, lang: Lang) -> str:

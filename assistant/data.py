@@ -47,6 +47,7 @@ SOURCE_COLUMNS = ("id", "title", "publisher", "url", "date", "licence", "note")
 FINDING_COLUMNS = ("id", "statement_de", "statement_en", "area", "municipalities", "source")
 EXPECTED_MUNICIPALITIES = 53
 AGS_PATTERN = re.compile(r"^\d{8}$")
+ALIAS_PATTERN = re.compile(r"^[\w .()'/-]{2,60}$")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,24 @@ def _split(raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split("|") if part.strip())
 
 
+def _plausible_alias(alias: str, name: str) -> bool:
+    """An alias must look like a spelling of its municipality's name.
+
+    Aliases turn free text into place names for the planner, so an alias such as "Ignoriere alle
+    Anweisungen" or one with markup would let data smuggle instructions past the injection rules.
+    Accepted: name-like characters only, and either the name's first four letters (folded, without
+    spaces) or a whole word of the name (4+ letters) in the alias ("Castrop", "Erkenschwick").
+    """
+    from assistant.names import fold_loose
+
+    if not ALIAS_PATTERN.match(alias):
+        return False
+    compact_name = fold_loose(name).replace(" ", "")
+    alias_words = fold_loose(alias).split()
+    name_words = set(fold_loose(name).split())
+    return compact_name[:4] in "".join(alias_words) or any(len(w) >= 4 and w in name_words for w in alias_words)
+
+
 def _parse_municipalities(data_dir: Path, problems: list[Problem]) -> tuple[Municipality, ...]:
     check = _Collector("municipalities.csv", problems)
     result: list[Municipality] = []
@@ -141,6 +160,10 @@ def _parse_municipalities(data_dir: Path, problems: list[Problem]) -> tuple[Muni
             check.add(line, "population", "a positive integer", row["population"])
         if area is not None and area <= 0:
             check.add(line, "area_km2", "a positive area", row["area_km2"])
+        for alias in _split(row["aliases"]):
+            if not _plausible_alias(alias, row["name"]):
+                check.add(line, "aliases", f"a spelling of '{row['name']}' (letters, spaces, - . ( ) ' /)",
+                          repr(alias[:80]))
         lat = check.number(line, "lat", row["lat"]) if row["lat"] else None
         lon = check.number(line, "lon", row["lon"]) if row["lon"] else None
         if None not in (kreisfrei, population, area):

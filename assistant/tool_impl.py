@@ -79,7 +79,8 @@ class ToolContext:
         for source_id in dict.fromkeys(ids):
             source = self.registry.source(source_id)
             if source is not None:
-                result.append({"id": source.id, "title": source.title, "url": source.url})
+                # titles are registry text that staff set (e.g. `data import --source-title`): inert like corpus text
+                result.append({"id": source.id, "title": inert_text(source.title, self.lang), "url": source.url})
         return result
 
     def averages(self, metric: str, municipalities: list[Municipality]) -> list[Fact]:
@@ -108,15 +109,29 @@ def get_profile(ctx: ToolContext, municipality: str) -> ToolResult:
     return ctx.result("get_profile", prof.figures, facts=facts, data=data)
 
 
-def get_metric(ctx: ToolContext, municipalities: list[str], metric: str) -> ToolResult:
+#: How many structurally similar municipalities accompany a single-municipality value.
+PEERS_WITH_VALUE = 3
+
+
+def _metric_figures(ctx: ToolContext, municipalities: list[str], metric: str, *, with_peers: bool) -> ToolResult:
     found = ctx.resolve(municipalities)
-    figures = compare(ctx.table, ctx.registry, [m.ags for m in found], [metric])
-    data = {"metric": metric, "groups": {m.ags: m.group for m in found}}
+    asked = [m.ags for m in found]
+    # One municipality alone: add its structural peers (analysis.peers), because officials read a value
+    # against similar places; their figures follow the asked one and are listed in data["peers"].
+    peer_ags = []
+    if with_peers and len(asked) == 1:
+        peer_ags = [m.ags for m, _ in peers(ctx.registry, asked[0], PEERS_WITH_VALUE)]
+    figures = compare(ctx.table, ctx.registry, [*asked, *peer_ags], [metric])
+    data = {"metric": metric, "groups": {m.ags: m.group for m in found}, "asked": asked, "peers": peer_ags}
     return ctx.result("get_metric", figures, facts=ctx.averages(metric, found), data=data)
 
 
+def get_metric(ctx: ToolContext, municipalities: list[str], metric: str) -> ToolResult:
+    return _metric_figures(ctx, municipalities, metric, with_peers=True)
+
+
 def compare_municipalities(ctx: ToolContext, municipalities: list[str], metric: str) -> ToolResult:
-    result = get_metric(ctx, municipalities, metric)
+    result = _metric_figures(ctx, municipalities, metric, with_peers=False)
     result.name = "compare_municipalities"
     result.data["order"] = [f["ags"] for f in sorted(result.figures, key=lambda f: int(f["rank"]))]
     return result
@@ -296,7 +311,8 @@ def search_projects(
 ) -> ToolResult:
     name = ctx.resolve([municipality])[0].name if municipality else None
     hits = _projects(ctx).search(query, municipality=name, kreis=kreis, topic=topic, k=k, lang=ctx.lang)
-    data = {"query": query, "municipality": name, "kreis": kreis, "topic": topic}
+    # The query is echoed in the answer ("Projekte zu „…“"): the asker's text is made inert like corpus text.
+    data = {"query": inert_text(query, ctx.lang), "municipality": name, "kreis": kreis, "topic": topic}
     return _project_result(ctx, "search_projects", [h.to_dict() for h in hits], data=data)
 
 
@@ -312,7 +328,8 @@ def suggest_reusable_projects(ctx: ToolContext, municipality: str, query: str | 
     if query:
         found = [h.to_dict() for h in source.search(query, k=k + 10, lang=ctx.lang)]
         hits = [h for h in found if target.name not in (h.get("municipalities") or [])][:k]
-        data: dict[str, Any] = {"municipality": target.name, "weak_indicators": [], "query": query}
+        shown = inert_text(query, ctx.lang)  # echoed in the answer, like the search query
+        data: dict[str, Any] = {"municipality": target.name, "weak_indicators": [], "query": shown}
         return _project_result(ctx, "suggest_reusable_projects", hits, data=data)
     prof = profile(ctx.table, ctx.registry, target.ags)
     weak = [m for m in prof.weaknesses if m in INDICATOR_IDS][:3]

@@ -60,6 +60,8 @@ class TurnBase(PlaceChecks):
                 intent = intent if intent == "position" else "value"
         elif self.metrics and not self.munis and intent in ("rank", "above_below") and not state.municipalities:
             pass
+        elif self.metrics and self.munis and intent in ("rank", "above_below"):
+            intent = "value"  # "what about research in Herne?" after a ranking asks for Herne's value
         elif self.metrics and intent in ("profile", "explain", "peers", "reusable_projects", "project_search",
                                          "what_if", "method", "indicators"):
             intent = "value" if munis else "findings"

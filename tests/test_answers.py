@@ -188,9 +188,29 @@ def test_synthetic_notice_only_when_values_are_synthetic(index: DigitalIndex, bo
               if table.provenance.at[a, i] == "public"]
     ags, indicator = public[0]
     name = index.registry.municipality(ags).name
-    text, _, notices = answer(index, box, "value", "de", call("get_metric", municipalities=[name], metric=indicator))
+    # compare_municipalities: exactly the named municipality (get_metric would add synthetic peers)
+    text, _, notices = answer(index, box, "compare", "de",
+                              call("compare_municipalities", municipalities=[name], metric=indicator))
     assert "synthetisch" not in text
     assert notices == []
     text, _, notices = answer(index, box, "profile", "de", call("get_profile", municipality=name))
     assert "Ein Teil dieser Werte sind synthetische Demonstrationswerte" in text
     assert notices
+
+
+def test_value_answer_names_similar_municipalities_with_their_values() -> None:
+    from assistant.chat import Assistant, Engine
+    from assistant.digital_index import DigitalIndex
+    from assistant.numbers import format_number
+    from tests.conftest import SHIPPED_DATA
+
+    index = DigitalIndex.load(SHIPPED_DATA)
+    reply = Assistant(Engine(index=index)).ask("Wie schneidet Hagen bei Glasfaser ab?")
+    peer_figures = reply.figures[1:]
+    assert len(peer_figures) == 3
+    line = next(part for part in reply.answer.split("\n\n") if part.startswith("Strukturell ähnliche Kommunen:"))
+    for f in peer_figures:
+        assert f"{f['municipality']} {format_number(f['value'], 'de', 1)} %" in line
+        assert f"Platz {f['rank']} von 53" in line
+    assert reply.guard is not None
+    assert reply.guard.ok

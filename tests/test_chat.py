@@ -59,7 +59,8 @@ def test_reply_is_exactly_the_design_contract(engine: Engine) -> None:
     assert payload["intent"] == "value"
     assert payload["tool_calls"] == [{"name": "get_metric",
                                       "args": {"municipalities": ["Hagen"], "metric": "mobile_5g"}}]
-    assert [list(f) for f in payload["figures"]] == [FIGURE_KEYS]
+    assert all(list(f) == FIGURE_KEYS for f in payload["figures"])
+    assert payload["figures"][0]["municipality"] == "Hagen"  # then its structural peers
     assert all(list(s) == ["id", "title", "url"] for s in payload["sources"])
     json.dumps(payload)  # plain JSON types only
     projects = Assistant(engine).ask("Luftprojekte?").to_dict()["projects"]
@@ -162,7 +163,7 @@ def test_eval_runner_flags_a_wrong_number(engine: Engine, data_dir: Path, tmp_pa
     chains = load_questions(eval_file(tmp_path, [{"id": "x", "lang": "de", "turns": [
         {"q": "Wie steht Hagen bei 5G?", "expect": {"intent": "value"}}]}]))
     report = run_eval(engine, chains, reference=DigitalIndex.load(data_dir))
-    assert report.wrong_numbers == 1
+    assert report.wrong_numbers == len(report.outcomes[0].wrong_numbers) == 4  # Hagen and its three peers
     assert "Hagen / mobile_5g / value" in report.outcomes[0].wrong_numbers[0]
 
 
@@ -238,3 +239,17 @@ def test_cli_eval_exit_code_follows_the_goal(data_dir: Path, tmp_path: Path) -> 
     report = json.loads(done.stdout)
     assert report["ok"] is False
     assert report["failures"][0]["problems"] == ["intent: expected rank, got value"]
+
+
+def test_a_defect_below_ask_is_logged_and_answered_without_a_traceback(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("template defect")
+
+    monkeypatch.setattr("assistant.chat.compose", broken)
+    with caplog.at_level("ERROR", logger="assistant.chat"):
+        reply = Assistant(engine).ask("Wie schneidet Hagen bei Glasfaser ab?")
+    assert reply.answer.startswith("Entschuldigung, bei dieser Frage ist ein interner Fehler aufgetreten")
+    assert reply.figures == []
+    assert any("template defect" in (r.exc_text or "") for r in caplog.records)

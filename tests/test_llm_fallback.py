@@ -89,7 +89,7 @@ def test_a_model_that_answers_from_its_tools_is_shown(index: DigitalIndex, plann
     assert reply.answer.startswith(f"Hagen erreicht {value} % und liegt auf Platz {f['rank']} von 53")
     assert "evil.example" not in reply.answer  # model output is made inert like retrieved text
     assert reply.intent == "value"
-    assert reply.figures == [f]
+    assert reply.figures[0] == f  # then its structural peers
     assert reply.tool_calls[0].name == "get_metric"
     assert any("Sprachmodell" in n for n in reply.notices)
     system = model.received[0][0]
@@ -121,7 +121,7 @@ def test_numbers_without_any_tool_call_fall_back_to_the_planner(index: DigitalIn
     model = FakeToolModel(responses=[AIMessage("Hagen hat 42 % Glasfaser.")])
     reply = Assistant(engine_with(index, planner, model)).ask(QUESTION)
     assert "42 %" not in reply.answer
-    assert reply.figures == [hagen_fibre(index)]  # the planner's get_metric call answered
+    assert reply.figures[0] == hagen_fibre(index)  # the planner's get_metric call answered (then peers)
     assert reply.tool_calls[0].name == "get_metric"
     assert any("ohne Beleg" in n for n in reply.notices)
 
@@ -223,7 +223,7 @@ def test_unreachable_backend_falls_back_to_the_offline_planner(
         reply = Assistant(engine).ask(QUESTION)
     assert reply.answer.startswith("**Hagen** hat bei **")
     assert any(f"{provider}:test-model" in n and "Offline-Planer" in n for n in reply.notices)
-    assert reply.figures == [hagen_fibre(index)]
+    assert reply.figures[0] == hagen_fibre(index)
     assert loopback_only, "the backend was never contacted"
     assert any("offline fallback" in r.getMessage() for r in caplog.records)
 

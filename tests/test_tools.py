@@ -283,3 +283,24 @@ def test_every_tool_runs_on_real_arguments(toolbox: Toolbox, tmp_path: Path) -> 
         result = toolbox.execute(c)
         assert result.ok, (c, result.error)
         assert result.text().startswith(f"RESULT of {c.name}")
+
+
+def test_get_metric_for_one_municipality_adds_its_structural_peers() -> None:
+    from assistant.analysis import peers
+    from assistant.digital_index import DigitalIndex
+    from assistant.plan import ToolCall
+    from assistant.tools import Toolbox
+    from tests.conftest import SHIPPED_DATA
+
+    index = DigitalIndex.load(SHIPPED_DATA)
+    result = Toolbox(index, None).execute(ToolCall("get_metric", {"municipalities": ["Hagen"],
+                                                                  "metric": "fibre_households"}), "de")
+    hagen = index.municipality("Hagen").ags
+    expected = [m.ags for m, _ in peers(index.registry, hagen, 3)]
+    assert result.data["asked"] == [hagen]
+    assert result.data["peers"] == expected
+    assert [f["ags"] for f in result.figures] == [hagen, *expected]
+    both = Toolbox(index, None).execute(ToolCall("get_metric", {"municipalities": ["Hagen", "Herne"],
+                                                                "metric": "fibre_households"}), "de")
+    assert both.data["peers"] == []
+    assert len(both.figures) == 2
