@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.corpus import ProjectDoc, topic_label
+from assistant.corpus import ProjectDoc
+from assistant.topics import topic_label
 
 #: Part of every content hash: changing the chunking re-embeds everything on the next build.
 CHUNKER_VERSION = "2"
@@ -51,7 +52,8 @@ _BLOCKS = re.compile(r"<(script|style|iframe|object|embed|template|svg|math)\b[^
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]+)>", re.I)
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>|<![^<>]*>|<\?[^<>]*>", re.S)
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\s?(?:\([^)\n]*\)|\[[^\]\n]*\])")
+#: Alt text may span lines and hold one level of brackets ("![a [b]](url)"), as CommonMark allows.
+_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?(?:\([^)]*\)|\[[^\]\n]*\])")
 _LINK = re.compile(r"\[([^\]\n]+)\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$", re.M)
@@ -96,8 +98,9 @@ def inert_text(text: str, lang: str = "de") -> str:
         if result == before:
             break
     result = _TAG_START.sub("‹", result)
-    result = _IMAGE.sub(lambda m: f"[{removed}: {m.group(1).strip()}]" if m.group(1).strip() else f"[{removed}]",
-                        result)
+    result = _IMAGE.sub(lambda m: f"[{removed}: {' '.join(m.group(1).split())}]" if m.group(1).strip()
+                        else f"[{removed}]", result)
+    result = result.replace("![", "! [")  # whatever image syntax is left (deeper nesting) cannot start an image
     result = _LINK.sub(lambda m: _show_url(m.group(1), m.group(2)), result)
     result = _REF_LINK.sub(lambda m: m.group(1), result)
     result = _REF_DEF.sub(lambda m: f"{m.group(1)}: `{m.group(2).replace('`', '')}`", result)

@@ -22,8 +22,13 @@ indicator descriptions, what-if rows, peers), in project metadata, source titles
 error messages (which may quote a limit such as "at most 53"); plus,
 optionally, the numbers in the question itself (the template path allows them so that "Top 10"
 or "Platz 3?" can be repeated; the LLM path does not, so that a model cannot launder a number
-the user planted). The passage text a search matched (`best_passage`) and the retrieval
-explanation (`why`) are not evidence: numbers are never copied from retrieved text.
+the user planted). For the same reason the LLM path passes `free_text=False`: numbers written
+inside free text are then not evidence: string arguments and the query a result echoes (a model
+could plant a number by searching for "Dortmund 1000" and then quote it), and the prose fields of
+project cards and their source titles (staff-editable documents, like `best_passage`). Numeric
+arguments (Top n, weights) and numeric project metadata (budget, years) still count. The passage
+text a search matched (`best_passage`) and the retrieval explanation (`why`) are not evidence on
+either path: numbers are never copied from retrieved text.
 
 Rounding: a number written with d decimals matches a traceable value t when |t - v| <= 0.5·10^-d
 (so 23.4567 may be shown as 23, 23,5 or 23,46, whatever the rounding mode; never as 24).
@@ -49,6 +54,8 @@ _NUMBER = re.compile(
 )
 #: Project fields that are retrieved prose or retrieval bookkeeping, not metadata.
 _NOT_EVIDENCE = frozenset({"best_passage", "why", "channels"})
+#: Result data that only echoes the caller's free text.
+_ECHOED_DATA = frozenset({"query"})
 
 
 @dataclass(frozen=True)
@@ -122,20 +129,35 @@ def _collect(value: Any, out: list[float]) -> None:
             _collect(item, out)
 
 
+def _without_text(value: Any) -> Any:
+    """`value` with every string removed (numbers in lists and dicts kept)."""
+    if isinstance(value, str):
+        return None
+    if isinstance(value, dict):
+        return {k: _without_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_text(v) for v in value]
+    return value
+
+
 def evidence(
-    results: Sequence[ToolResult], question: str | None = None, extra: Iterable[float] = ()
+    results: Sequence[ToolResult], question: str | None = None, extra: Iterable[float] = (), *,
+    free_text: bool = True,
 ) -> Evidence:
     """Everything this turn's tools returned that an answer may quote (see module docstring)."""
     found: list[float] = list(extra)
     for result in results:
-        _collect(result.args, found)
+        _collect(result.args if free_text else _without_text(result.args), found)
         for f in result.figures:
             _collect({k: f.get(k) for k in ("value", "score", "rank", "of", "year", "unit")}, found)
         found.extend(fact.value for fact in result.facts)
-        _collect(result.data, found)
+        _collect(result.data if free_text else {k: v for k, v in result.data.items() if k not in _ECHOED_DATA},
+                 found)
         for project in result.projects:
-            _collect({k: v for k, v in project.items() if k not in _NOT_EVIDENCE}, found)
-        _collect([s.get("title", "") for s in result.sources], found)
+            fields = {k: v for k, v in project.items() if k not in _NOT_EVIDENCE}
+            _collect(fields if free_text else _without_text(fields), found)
+        prose = set() if free_text else {p.get("title") for p in result.projects}
+        _collect([s.get("title", "") for s in result.sources if s.get("title") not in prose], found)
         _collect([result.error or "", *result.suggestions, *result.notices], found)
     if question:
         _collect(question, found)
@@ -150,7 +172,8 @@ def check(answer: str, allowed: Evidence) -> GuardResult:
 
 
 def check_answer(
-    answer: str, results: Sequence[ToolResult], question: str | None = None, *, extra: Iterable[float] = ()
+    answer: str, results: Sequence[ToolResult], question: str | None = None, *, extra: Iterable[float] = (),
+    free_text: bool = True,
 ) -> GuardResult:
-    """Convenience: `check(answer, evidence(results, question, extra))`."""
-    return check(answer, evidence(results, question, extra))
+    """Convenience: `check(answer, evidence(results, question, extra, free_text=...))`."""
+    return check(answer, evidence(results, question, extra, free_text=free_text))

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.analysis import POPULATION_CLASSES
-from assistant.corpus import TOPICS
 from assistant.errors import AssistantError, UnknownNameError
 from assistant.plan import ToolCall
 from assistant.registry import AREA_IDS, INDICATOR_IDS, KREISE, Lang, metric_ids
+from assistant.topics import TOPICS
 
 #: Parts of the method `describe_method` can explain.
 METHOD_TOPICS: tuple[str, ...] = ("overview", "scores", "weights", "ranks", "average", "provenance", "peers")
@@ -267,6 +267,17 @@ SCHEMAS: dict[str, type[_Args]] = {
 }
 
 PROJECT_TOOLS = frozenset({"search_projects", "suggest_reusable_projects"})
+PROJECT_FAILURE = ("The project search failed unexpectedly (details are in the server log). "
+                   "Repair: run `assistant doctor`.")
+
+
+def shown_error(error: object) -> str:
+    """An error message as answers and models see it: the caller's text in it made inert (no HTML,
+    no images), absolute file paths replaced (the server log keeps the full message)."""
+    from assistant.chunking import inert_text
+    from assistant.disclosure import redact_paths
+
+    return redact_paths(inert_text(str(error), "en"))
 
 
 def _validation_message(tool: str, error: ValidationError) -> str:
@@ -274,7 +285,7 @@ def _validation_message(tool: str, error: ValidationError) -> str:
     for problem in error.errors():
         where = ".".join(str(p) for p in problem["loc"]) or "arguments"
         got = problem.get("input")
-        shown = repr(got) if not isinstance(got, dict) or len(repr(got)) < 80 else "…"
+        shown = repr(got) if len(repr(got)) < 80 else ("…" if isinstance(got, dict) else repr(got)[:60] + "…")
         parts.append(f"argument '{where}': {problem['msg']} (got {shown})")
     return f"{tool}: " + "; ".join(parts)
 
@@ -350,7 +361,7 @@ class Toolbox:
         try:
             parsed = SCHEMAS[call.name].model_validate(self._normalise(args))
         except ValidationError as error:
-            return ToolResult(call.name, args, error=_validation_message(call.name, error),
+            return ToolResult(call.name, args, error=shown_error(_validation_message(call.name, error)),
                               error_kind="invalid_argument")
         from assistant.tool_impl import IMPLEMENTATIONS, ToolContext  # the functions import this module
 
@@ -359,13 +370,19 @@ class Toolbox:
             result: ToolResult = IMPLEMENTATIONS[call.name](context, **parsed.model_dump())
         except UnknownNameError as error:
             kind = "unknown_municipality" if error.kind == "municipality" else "invalid_argument"
-            return ToolResult(call.name, args, error=str(error), error_kind=kind, suggestions=list(error.suggestions),
-                              data={"unknown": error.name, "kind": error.kind})
+            return ToolResult(call.name, args, error=shown_error(error), error_kind=kind,
+                              suggestions=list(error.suggestions),
+                              data={"unknown": shown_error(error.name), "kind": error.kind})
         except (AssistantError, ValueError) as error:
             log.info("tool %s failed: %s", call.name, error)
             unavailable = call.name in PROJECT_TOOLS and not isinstance(error, ValueError)
             kind = "unavailable" if unavailable else "invalid_argument"
-            return ToolResult(call.name, args, error=str(error), error_kind=kind)
+            return ToolResult(call.name, args, error=shown_error(error), error_kind=kind)
+        except Exception:  # a broken project index must cost the project answer, never the whole reply
+            if call.name not in PROJECT_TOOLS:
+                raise
+            log.exception("project tool %s failed unexpectedly", call.name)
+            return ToolResult(call.name, args, error=PROJECT_FAILURE, error_kind="unavailable")
         result.args = args
         return result
 

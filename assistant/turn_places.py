@@ -14,7 +14,9 @@ from assistant.plan import Mention, Plan
 from assistant.registry import metric_name
 from assistant.turn_reading import QuestionReading
 
-_SLOT_BEFORE = frozenset({"in", "aus", "nach", "von", "fur", "und", "and", "of", "for", "about", "mit", "with"})
+_SLOT_BEFORE = frozenset({"in", "aus", "nach", "von", "fur", "und", "and", "of", "for", "about", "mit", "with",
+                          # "Wie schneidet Atlantis bei Glasfaser ab?", "How does Atlantis do on fibre?" (MI-01)
+                          "schneidet", "steht", "liegt", "dos"})
 
 
 class PlaceChecks(QuestionReading):
