@@ -339,7 +339,8 @@ class Assistant:
             reply.backend = backend
         else:
             answer = template.text if accepted is None else accepted
-            guard = check_answer(answer, turn.results, None, extra=template.extra)
+            # our own template may echo the question (an unknown name such as "AA0:0"); a model may not
+            guard = check_answer(answer, turn.results, question if accepted is None else None, extra=template.extra)
             self.state.remember(llm_plan)
             reply = self._reply(question, llm_plan, turn.results, answer,
                                 [*notices, *template.notices, *extra_notices], guard, backend, template.extra)

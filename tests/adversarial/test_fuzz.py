@@ -298,3 +298,12 @@ def test_any_model_output_reaches_the_reader_safely(
 def test_fuzzing_changed_no_data(world: World) -> None:
     assert world.data_changes() == []
     assert DigitalIndex.load(world.settings.data_dir).table.count == len(MUNICIPALITIES)
+
+
+def test_template_shown_for_an_empty_model_answer_may_echo_the_question(world: World) -> None:
+    """Found by hypothesis: a question with digits in an unknown name, a model answer that is only a comment."""
+    attack = Attack("fuzz", (), "<!-- x -->", "any")
+    reply = Assistant(world.engine_with(ObedientModel(attack=attack, fill=attack_fill(world)))).ask(
+        "0:AA0:0:00B:BOCHU")
+    assert violations(reply, world) == []
+    assert "AA0:0:00B" in reply.answer
