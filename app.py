@@ -240,7 +240,8 @@ def sidebar_about(eng: Engine, index: DigitalIndex, lang: Lang) -> None:
         ready = text("store_ready", lang, count=status.projects)
         st.markdown(":material/folder_open: " + pres.escape_markdown(where) + " · " + ready)
     else:
-        st.warning(text("store_missing", lang, reason=pres.escape_markdown(pres.as_sentence(status.problem))))
+        st.warning(text("store_missing", lang, reason=pres.escape_markdown(pres.as_sentence(status.problem)),
+                        repair=status.repair))  # a constant command of ours, shown as code
     st.caption(f"{text('data_counts', lang)}: {pres.provenance_summary(index, lang)}")
 
 
@@ -305,6 +306,8 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
                  format_func=LANG_NAMES.__getitem__)
         lang: Lang = st.session_state.lang
         st.button(text("new_conversation", lang), on_click=new_conversation, icon=":material/restart_alt:")
+        if sign_in_required():
+            st.button(text("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         with guarded(lang):
             sidebar_about(eng, index, lang)
         with st.expander(text("explorer_heading", lang), expanded=False):
@@ -313,12 +316,36 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
             what_if(index, lang)
 
 
+# --- optional sign-in ------------------------------------------------------------------------------
+
+def sign_in_required() -> bool:
+    """Sign-in is on exactly when .streamlit/secrets.toml has an [auth] section (OIDC provider, see
+    docs/operations.md); without one the page is open, as behind an authenticating proxy."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def signed_in(lang: Lang) -> bool:
+    """True when the visitor may use the page; otherwise shows only the sign-in button. Nothing of
+    the data or the engine is loaded for a visitor who is not signed in."""
+    if not sign_in_required() or st.user.get("is_logged_in"):
+        return True
+    st.title(text("title", lang))
+    st.info(text("sign_in_needed", lang))
+    st.button(text("sign_in", lang), on_click=st.login, icon=":material/login:")
+    return False
+
+
 # --- page ----------------------------------------------------------------------------------------
 
 def main() -> None:
     st.set_page_config(page_title="Digital-Index Ruhr", page_icon="📊", layout="wide")
     init_session()
     lang: Lang = st.session_state.lang
+    if not signed_in(lang):
+        return
     try:
         eng = engine()
         index = eng.index

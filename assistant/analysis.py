@@ -223,7 +223,20 @@ class MetricStats:
 
 
 def statistics(table: ScoreTable, registry: Registry, metric: str) -> MetricStats:
-    """Mean, median, extremes and group means (Kreise and kreisfreie Städte) of a metric."""
+    """Mean, median, extremes and group means (Kreise and kreisfreie Städte) of a metric.
+
+    Memoised on the (immutable) table: every value answer asks for its metric's averages, and the
+    label lookups on pandas' Arrow-backed string index made this the costliest step of a numeric
+    answer under load (benchmarks/load_chat.py, 20 sessions).
+    """
+    cache: dict[tuple[int, str], MetricStats] = table.__dict__.setdefault("_statistics", {})
+    key = (id(registry), metric)
+    if key not in cache:
+        cache[key] = _statistics(table, registry, metric)
+    return cache[key]
+
+
+def _statistics(table: ScoreTable, registry: Registry, metric: str) -> MetricStats:
     level = metric_level(table, metric)
     groups: dict[str, list[str]] = {}
     for m in registry.municipalities:

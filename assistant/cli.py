@@ -19,7 +19,7 @@ from assistant.registry import AREA_IDS, OVERALL, Lang, metric_name
 from assistant.settings import Settings
 
 #: Modules that contribute subcommands through `register(subparsers)`.
-COMMAND_MODULES = ("assistant.cli_data", "assistant.cli_corpus", "assistant.cli_chat")
+COMMAND_MODULES = ("assistant.cli_data", "assistant.cli_corpus", "assistant.cli_chat", "assistant.cli_doctor")
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -70,7 +70,9 @@ def cmd_profile(args: argparse.Namespace) -> int:
                    "figures": result.figures, "strengths": result.strengths, "weaknesses": result.weaknesses,
                    "group": result.group, "group_means": result.group_means})
         return 0
-    print(f"{result.municipality.name} ({result.municipality.group})")
+    town = result.municipality
+    status = town.kreis if not town.kreisfrei else ("kreisfreie Stadt" if args.lang == "de" else "independent city")
+    print(f"{town.name} ({status})")
     print("\n".join(figure_lines(index, result.figures, args.lang)))
     label = ("Stärken", "Schwächen") if args.lang == "de" else ("Strengths", "Weaknesses")
     print(f"{label[0]}: " + ", ".join(metric_name(index.registry, m, args.lang) for m in result.strengths[:4]))
@@ -126,7 +128,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return 0
     print(f"{target.name}: {fmt(result.overall, args.lang)} (Ruhr = 100)")
     for c in [*result.areas, *result.indicators]:
-        print(f"  {metric_name(index.registry, c.metric, args.lang):<40} {fmt(c.score, args.lang):>7}  {c.points:+.2f}")
+        sign = "+" if c.points >= 0 else "-"
+        points = sign + fmt(abs(c.points), args.lang, 2)
+        print(f"  {metric_name(index.registry, c.metric, args.lang):<40} {fmt(c.score, args.lang):>7}  {points}")
     return 0
 
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.errors import AssistantError, DataValidationError, Problem, UnknownNameError
-from assistant.retrieval import IndexUnavailableError, ProjectSearch
+from assistant.retrieval import REPAIR_COMMAND, IndexUnavailableError, ProjectSearch
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -83,7 +86,15 @@ def _run_build(search: ProjectSearch, args: argparse.Namespace, lang: str) -> in
     except AssistantError as error:
         print(str(error), file=sys.stderr)
         return 1
+    except Exception as error:  # Chroma or the file system failed mid-build: the old index still answers
+        log.debug("index build failed", exc_info=True)
+        print(f"The index build failed ({type(error).__name__}: {error}). The previous index is unchanged. "
+              f"If this repeats, run `{REPAIR_COMMAND}`; `assistant doctor` checks the installation.", file=sys.stderr)
+        return 1
     summary = report.summary()
+    if report.quarantined:
+        print(f"The damaged index was moved to {report.quarantined}; delete it once the new index answers.",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(summary))
     else:

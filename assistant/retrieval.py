@@ -20,21 +20,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from assistant.chunking import inert_text
-from assistant.corpus import STATUSES, TOPIC_LABELS, load_corpus, topic_label
+from assistant.corpus import STATUSES
 from assistant.embeddings import Embedder, embedder_name, get_embedder
 from assistant.errors import UnknownNameError
+from assistant.indexing import BuildReport, IndexWriter, chunk_corpus
 from assistant.keyword_index import ChunkTable, Filters, query_terms
-from assistant.registry import INDICATOR_IDS, KREISE, Municipality, Registry
+from assistant.registry import KREISE, Municipality, Registry
+from assistant.search_results import IndexStatus, ProjectHit
 from assistant.settings import Settings
+from assistant.suggestions import INDICATOR_TOPICS, Suggestion, suggest_reusable
+from assistant.topics import TOPIC_LABELS, topic_label
 from assistant.vector_store import (
     COLLECTION_PREFIX,
     REPAIR_COMMAND,
-    BuildReport,
     CollectionInfo,
     IndexUnavailableError,
     Progress,
@@ -58,106 +60,6 @@ CHANNEL_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({"dense": 1.0, 
 CANDIDATES = 50
 MAX_QUERY_CHARS = 1000
 
-#: Which project topics address a weak indicator (suggest_reusable). Documented in docs/operations.md.
-INDICATOR_TOPICS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "research_institutes": ("research", "cooperation"),
-        "research_projects": ("research", "cooperation"),
-        "digital_patents": ("research", "economy"),
-        "it_employees": ("education", "economy"),
-        "it_graduates": ("education", "economy"),
-        "ai_job_ads": ("economy", "education"),
-        "digital_companies": ("economy", "data_platform"),
-        "ai_companies": ("economy", "data_platform"),
-        "digital_startups": ("startups",),
-        "fibre_households": ("broadband",),
-        "gigabit_business": ("broadband", "economy"),
-        "mobile_5g": ("mobile",),
-    }
-)
-#: German search words per indicator: the text channel of suggest_reusable.
-_INDICATOR_QUERY: MappingProxyType[str, str] = MappingProxyType(
-    {
-        "research_institutes": "Forschungseinrichtungen Hochschulen Kooperation",
-        "research_projects": "Forschungsprojekte Hochschulen Transfer",
-        "digital_patents": "Patente Innovation Forschung",
-        "it_employees": "IT-Fachkräfte Qualifizierung Weiterbildung",
-        "it_graduates": "Informatik Studium Ausbildung",
-        "ai_job_ads": "Künstliche Intelligenz Fachkräfte Unternehmen",
-        "digital_companies": "Digitalwirtschaft Unternehmen Daten",
-        "ai_companies": "KI-Unternehmen Daten Plattform",
-        "digital_startups": "Startups Gründung Gründerzentrum",
-        "fibre_households": "Glasfaserausbau Haushalte Breitband",
-        "gigabit_business": "Gigabit Gewerbegebiete Glasfaser",
-        "mobile_5g": "5G Mobilfunk Ausbau",
-    }
-)
-
-
-@dataclass(frozen=True)
-class ProjectHit:
-    """One project found by search; every text field is inert plain text.
-
-    `score` is the fused RRF score normalised to 0..1 (1.0 = first in every channel used);
-    it orders results, it is not a probability. `channels` lists "dense" and/or "bm25" for
-    search hits and "topics" for suggestions; `why` explains ranks and matched words.
-    """
-
-    id: str
-    title: str
-    municipalities: list[str]
-    kreis: list[str]
-    topics: list[str]
-    status: str
-    scope: str
-    lead: str | None
-    partners: list[str]
-    funding: str | None
-    budget_eur: float | None
-    reusable: str | None
-    sources: list[str]
-    verified: bool
-    score: float
-    best_passage: str
-    why: str
-    channels: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON answer contract (DESIGN 3.4 "projects"): id, title, municipalities, score, and more."""
-        data = asdict(self)
-        data["score"] = round(self.score, 4)
-        return data
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A project another municipality could take over, and why it was suggested."""
-
-    hit: ProjectHit
-    reason: str
-    indicators: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.hit.to_dict(), "reason": self.reason, "indicators": list(self.indicators)}
-
-
-@dataclass(frozen=True)
-class IndexStatus:
-    available: bool
-    mode: str
-    location: str
-    collection: str | None = None
-    chunks: int = 0
-    projects: int = 0
-    embedder: str | None = None
-    built_at: str | None = None
-    revision: int = 0
-    problem: str | None = None
-    repair: str = REPAIR_COMMAND
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def _fold(text: str) -> str:
     from assistant.names import fold
@@ -177,6 +79,7 @@ class ProjectSearch:
         self._embedder = embedder
         self._prefix = prefix
         self._store: VectorStore | None = None
+        self._writer: IndexWriter | None = None
         self._snapshot: tuple[tuple[str, int, str], CollectionInfo, ChunkTable] | None = None
         self._lock = threading.RLock()
 
@@ -220,41 +123,59 @@ class ProjectSearch:
 
     # -- building -------------------------------------------------------------------------------
 
+    @property
+    def writer(self) -> IndexWriter:
+        """The index writer for this store (assistant.indexing); created on first build."""
+        if self._writer is None:
+            self._writer = IndexWriter(self.store)
+        return self._writer
+
     def build(self, rebuild: bool = False, progress: Progress | None = None) -> BuildReport:
         """Validate the corpus (DataValidationError before touching the index), then sync the index."""
-        from assistant.chunking import chunk_project
-
-        corpus = load_corpus(self.settings.corpus_dir, self.registry)
-        kreis_of = {m.name: m.kreis for m in self.registry.municipalities}
-        chunks_by_file = {doc.file: chunk_project(doc, kreis_of, self.embedder.name) for doc in corpus.projects}
+        chunks_by_file = chunk_corpus(self.settings, self.registry, self.embedder.name)
         with self._lock:
-            report = self.store.build(chunks_by_file, self.embedder, rebuild=rebuild, progress=progress)
+            report = self.writer.build(chunks_by_file, self.embedder, rebuild=rebuild, progress=progress)
             self._snapshot = None
         return report
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _table(self) -> tuple[CollectionInfo, ChunkTable]:
-        """The live collection and its in-memory chunk table + BM25, rebuilt only when the index changed."""
+    def chunk_table(self) -> tuple[CollectionInfo, ChunkTable]:
+        """The live collection and its in-memory chunk table + BM25, rebuilt only when the index changed.
+
+        A rebuild in another process can replace and drop the collection between our listing and
+        our reading it (Chroma then returns nothing rather than an error), so an empty read is
+        retried once on the collection that is live by then; only a live collection that really
+        holds nothing is "empty".
+        """
         with self._lock:
-            info = self.store.active()
-            if info is None:
-                raise IndexUnavailableError(f"no index has been built yet at {self.store.location}.")
-            if info.embedder != self._embedder_name():
-                raise IndexUnavailableError(
-                    f"the index was built with embedder '{info.embedder}', but the configured embedder "
-                    f"(ASSISTANT_EMBEDDER) is '{self._embedder_name()}'."
-                )
-            key = (info.name, info.revision, info.corpus_hash)
-            if self._snapshot is None or self._snapshot[0] != key:
+            for attempt in range(2):
+                info = self.store.active()
+                if info is None:
+                    raise IndexUnavailableError(
+                        "no index has been built yet.", kind="missing", detail=f"no index at {self.store.location}"
+                    )
+                if info.embedder != self._embedder_name():
+                    raise IndexUnavailableError(
+                        f"the index was built with embedder '{info.embedder}', but the configured embedder "
+                        f"(ASSISTANT_EMBEDDER) is '{self._embedder_name()}'.", kind="embedder",
+                    )
+                key = (info.name, info.revision, info.corpus_hash)
+                if self._snapshot is not None and self._snapshot[0] == key:
+                    return self._snapshot[1], self._snapshot[2]
                 ids, documents, metadatas = self.store.fetch_all(info.name)
-                if not ids:
-                    raise IndexUnavailableError("the index is empty.")
-                self._snapshot = (key, info, ChunkTable.build(ids, documents, metadatas))
-            return self._snapshot[1], self._snapshot[2]
+                if ids:
+                    self._snapshot = (key, info, ChunkTable.build(ids, documents, metadatas))
+                    return self._snapshot[1], self._snapshot[2]
+                if attempt == 0:
+                    self.store.refresh()
+            raise IndexUnavailableError("the index is empty.", kind="empty")
 
     def status(self) -> IndexStatus:
-        """Is the index usable, where is it, how big; never raises for a missing or broken index."""
+        """Is the index usable, where is it, how big; never raises for a missing or broken index.
+
+        `problem` may be shown to users (no paths); `location` and `detail` are for operators.
+        """
         mode = "server" if self.settings.chroma_host else "embedded"
         location = ""
         try:
@@ -262,20 +183,23 @@ class ProjectSearch:
             location = store.location
             info = store.active()
             if info is None:
-                return IndexStatus(False, mode, location, problem="no index has been built yet")
-            chunks = store.collection(info.name).count()
-            problem = None
+                return IndexStatus(False, mode, location, problem="no index has been built yet", kind="missing",
+                                   detail=f"no complete collection at {location}")
+            chunks = store.count(info.name)
+            problem = kind = None
             if info.embedder != self._embedder_name():
-                problem = f"built with '{info.embedder}', configured '{self._embedder_name()}'"
+                problem, kind = f"built with '{info.embedder}', configured '{self._embedder_name()}'", "embedder"
             elif chunks == 0:
-                problem = "the index is empty"
-            projects = len(self._table()[1].cards) if problem is None else 0
+                problem, kind = "the index is empty", "empty"
+            projects = len(self.chunk_table()[1].cards) if problem is None else 0
             return IndexStatus(
                 problem is None, mode, location, collection=info.name, chunks=chunks, projects=projects,
                 embedder=info.embedder, built_at=info.activated_at, revision=info.revision, problem=problem,
+                kind=kind, detail=problem,
             )
         except IndexUnavailableError as error:
-            return IndexStatus(False, mode, location, problem=error.reason)
+            return IndexStatus(False, mode, location, problem=error.reason, repair=error.repair, kind=error.kind,
+                               detail=error.detail)
 
     def _filters(
         self, table: ChunkTable, municipality: str | None, kreis: str | None, topic: str | None, status: str | None
@@ -336,7 +260,7 @@ class ProjectSearch:
         `channels` exists for the evaluation (dense only / BM25 only); callers keep the default.
         """
         query = (query or "")[:MAX_QUERY_CHARS].strip()
-        info, table = self._table()
+        info, table = self.chunk_table()
         filters = self._filters(table, municipality, kreis, topic, status)
         if not query or k <= 0:
             return []
@@ -349,7 +273,7 @@ class ProjectSearch:
             except IndexUnavailableError:
                 with self._lock:
                     self._snapshot = None  # the live collection may just have been switched; retry once
-                info, table = self._table()
+                info, table = self.chunk_table()
                 found = self.store.query(info.name, vector.tolist(), n, filters.where())
             ranked["dense"] = [table.position[i] for i, _ in found if i in table.position]
         terms = query_terms(query, table.keywords.decompounder)
@@ -376,10 +300,10 @@ class ProjectSearch:
             ranks = {c: order.index(project) + 1 for c, order in by_project.items() if project in order}
             why = _why(ranks, matched, lang)
             channels = [c for c in CHANNELS if c in ranks]
-            hits.append(self._hit(table, project, best, project_score[project] / best_possible, why, channels))
+            hits.append(self.project_hit(table, project, best, project_score[project] / best_possible, why, channels))
         return hits
 
-    def _hit(
+    def project_hit(
         self, table: ChunkTable, project: str, chunk: int, score: float, why: str, channels: list[str]
     ) -> ProjectHit:
         card = table.cards.get(project, {})
@@ -407,69 +331,8 @@ class ProjectSearch:
     def suggest_reusable(
         self, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *, lang: str = "de"
     ) -> list[Suggestion]:
-        """Projects from other municipalities (or region-wide) that address the weakest indicators.
-
-        `weak_indicators` comes from the scoring module, weakest first; earlier ones weigh more.
-        Rank = 0.6 topic relevance (INDICATOR_TOPICS) + 0.2 text relevance (hybrid search with the
-        indicators' search words) + evidence (0.15 if `reusable` says what can be taken over,
-        0.05 if verified). The municipality's own projects are never suggested.
-        """
-        municipality = self.resolve_municipality(municipality_name)
-        unknown = [i for i in weak_indicators if i not in INDICATOR_TOPICS]
-        if unknown:
-            raise UnknownNameError("indicator", unknown[0], [], "Valid: " + ", ".join(INDICATOR_IDS) + ".")
-        weights = {ind: 1.0 / (1 + n) for n, ind in enumerate(dict.fromkeys(weak_indicators))}
-        if not weights:
-            return []
-        _, table = self._table()
-        query = " ".join(_INDICATOR_QUERY[i] for i in weights)
-        text_score = {h.id: h.score for h in self.search(query, k=len(table.cards))}
-        scored: list[tuple[float, str, list[str]]] = []
-        for project, card in table.cards.items():
-            if municipality.name in card.get("municipalities", []):
-                continue
-            topics = set(card.get("topics", []))
-            addressed = [i for i in weights if topics & set(INDICATOR_TOPICS[i])]
-            if not addressed:
-                continue
-            relevance = sum(
-                weights[i] * len(topics & set(INDICATOR_TOPICS[i])) / len(INDICATOR_TOPICS[i]) for i in addressed
-            ) / sum(weights.values())
-            evidence = (0.15 if card.get("reusable") else 0.0) + (0.05 if card.get("verified") else 0.0)
-            scored.append((0.6 * relevance + 0.2 * text_score.get(project, 0.0) + evidence, project, addressed))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        suggestions = []
-        for score, project, addressed in scored[:k]:
-            card = table.cards[project]
-            chunk = next(i for i, m in enumerate(table.metadatas) if m.get("project_id") == project)
-            reason = self._reason(card, addressed, municipality, lang)
-            hit = self._hit(table, project, chunk, score, reason, ["topics"])
-            suggestions.append(Suggestion(hit, reason, addressed))
-        return suggestions
-
-    def _reason(self, card: dict[str, Any], addressed: list[str], municipality: Municipality, lang: str) -> str:
-        de = lang == "de"
-        names = [self.registry.indicator(i).name("de" if de else "en") if i in self._indicator_ids() else i
-                 for i in addressed]
-        wanted = {t for i in addressed for t in INDICATOR_TOPICS[i]}
-        topics = "; ".join(topic_label(t, lang) for t in card.get("topics", []) if t in wanted)
-        where = ", ".join(card.get("municipalities") or []) or ("regionweit" if de else "region-wide")
-        reusable = card.get("reusable")
-        parts = [
-            f"Adressiert die schwachen Indikatoren {', '.join(names)} von {municipality.name} (Themen: {topics}); "
-            f"Projekt aus {where}." if de else
-            f"Addresses {municipality.name}'s weak indicators {', '.join(names)} (topics: {topics}); "
-            f"project from {where}.",
-            (f"Übertragbar: {reusable}" if de else f"Reusable (German source text): {reusable}") if reusable else
-            ("Was übertragbar ist, ist nicht beschrieben." if de else "What can be reused is not described."),
-        ]
-        if not card.get("verified"):
-            parts.append("Hinweis: nur vage belegt (nicht verifiziert)." if de
-                         else "Note: only vaguely sourced (not verified).")
-        return inert_text(" ".join(parts))
-
-    def _indicator_ids(self) -> set[str]:
-        return {i.id for i in self.registry.indicators}
+        """Projects from other municipalities that address the weakest indicators (assistant.suggestions)."""
+        return suggest_reusable(self, municipality_name, weak_indicators, k, lang=lang)
 
 
 def reciprocal_rank_fusion(

@@ -153,7 +153,20 @@ def aggregate_provenance(provenances: list[str]) -> str:
 
 
 def figure(table: ScoreTable, registry: Registry, ags: str, metric: str) -> dict[str, object]:
-    """One figure in the DESIGN 3.4 format: the stored value (indicator) or the score (area/overall)."""
+    """One figure in the DESIGN 3.4 format: the stored value (indicator) or the score (area/overall).
+
+    Memoised on the (immutable) table, returned as a fresh dict: the label lookups on pandas'
+    Arrow-backed string index were most of a numeric answer's CPU under concurrent load
+    (benchmarks/load_chat.py). A what-if table is a new table, so it never sees stale figures.
+    """
+    cache: dict[tuple[int, str, str], dict[str, object]] = table.__dict__.setdefault("_figures", {})
+    key = (id(registry), ags, metric)
+    if key not in cache:
+        cache[key] = _figure(table, registry, ags, metric)
+    return dict(cache[key])
+
+
+def _figure(table: ScoreTable, registry: Registry, ags: str, metric: str) -> dict[str, object]:
     municipality = registry.municipality(ags)
     base: dict[str, object] = {"ags": ags, "municipality": municipality.name, "metric": metric}
     rank = int(table.metric_ranks(metric)[ags])

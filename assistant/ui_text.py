@@ -120,6 +120,10 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "Der Assistent konnte nicht starten: {reason}",
             "The assistant could not start: {reason}",
         ),
+        "sign_in_needed": ("Bitte melden Sie sich an, um den Assistenten zu nutzen.",
+                           "Please sign in to use the assistant."),
+        "sign_in": ("Anmelden", "Sign in"),
+        "sign_out": ("Abmelden", "Sign out"),
         # sidebar
         "language": ("Sprache / Language", "Sprache / Language"),
         "new_conversation": ("Neues Gespräch", "New conversation"),
@@ -142,9 +146,9 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "store_server": ("Projektindex: Chroma-Server {host}", "Project index: Chroma server {host}"),
         "store_missing": (
             "Projektindex nicht verfügbar: {reason} Zahlenfragen funktionieren weiter. "
-            "Neu aufbauen mit `assistant index build`.",
+            "Reparatur: `{repair}`.",
             "Project index unavailable: {reason} Numeric questions still work. "
-            "Rebuild it with `assistant index build`.",
+            "Repair: `{repair}`.",
         ),
         "store_ready": ("{count} Projekte im Index", "{count} projects in the index"),
         "data_counts": ("Datenherkunft der Werte", "Provenance of the values"),

@@ -1,26 +1,18 @@
-"""The Chroma side of the project index: where it lives, which collection is live, how it is built.
+"""The reading side of the project index in Chroma: where it lives and which collection is live.
 
 Embedded (`PersistentClient` under ASSISTANT_HOME/chroma) by default; a Chroma server when
-CHROMA_HOST is set. Both behave the same because all state lives *in Chroma*:
-
-- Each build target is a collection ``<prefix>-<timestamp>`` whose metadata records the embedder,
-  dimension, chunker version, a ``state`` (building / complete) and a ``revision``. The live index
-  is the newest *complete* collection. A full rebuild fills a new collection and flips its state
-  to complete in one metadata write only after every chunk is in, then drops the old ones; a
-  crashed or failed build leaves a "building" collection that nobody reads and the next build
-  removes. No local pointer file, so several app replicas talking to one server agree on it.
-- Incremental builds embed everything that changed *before* writing anything (an embedder
-  failure leaves the live index untouched), then per file add the new chunks before deleting the
-  old ones (chunk ids contain the content hash, so they never collide). Each chunk stores its
-  file's content hash, so the next build derives what is indexed from the collection itself and
-  repairs any half-applied file.
+CHROMA_HOST is set. Both behave the same because all state lives *in Chroma*: each build target
+is a collection ``<prefix>-<timestamp>-<pid>`` whose metadata records the embedder, dimension,
+chunker version, a ``state`` (building / complete) and a ``revision``; the live index is the
+newest *complete* collection. No local pointer file, so several app replicas talking to one
+server agree on it. Writing (builds) lives in assistant.indexing.
 
 In embedded mode a Chroma client never sees writes made by another process, so every finished
 build also writes ASSISTANT_HOME/index-state.json (atomically); readers notice the change and
 reopen their client at the next lookup. It is a change notice only; the pointer lives in Chroma.
 
-We compute embeddings ourselves and pass ``embeddings=`` on add and query; the collection is
-still created with our registered embedding function (never Chroma's downloading default), which
+We compute embeddings ourselves and pass ``embeddings=`` on add and query; collections are still
+created with our registered embedding function (never Chroma's downloading default), which
 records the embedder spec in the collection configuration.
 """
 
@@ -28,38 +20,47 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
-import os
-import time
+import logging
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import CHUNKER_VERSION, Chunk
-from assistant.embeddings import Embedder, chroma_embedding_function
-from assistant.errors import AssistantError
+from assistant.atomic_files import atomic_write
+from assistant.embeddings import chroma_embedding_function
 from assistant.settings import Settings
+from assistant.store_health import (
+    DOCTOR_COMMAND,
+    LOCK_WAIT,
+    REPAIR_COMMAND,
+    SERVER_COMMAND,
+    SERVER_TIMEOUT,
+    IndexUnavailableError,
+    check_sqlite,
+    classify,
+    integrity_problem,
+    unavailable,
+)
+
+__all__ = [
+    "COLLECTION_PREFIX", "DOCTOR_COMMAND", "LOCK_WAIT", "REPAIR_COMMAND", "SERVER_COMMAND", "SERVER_TIMEOUT",
+    "SQLITE_FILE", "STATE_FILE", "CollectionInfo", "IndexUnavailableError", "Progress", "VectorStore",
+    "check_sqlite", "classify", "integrity_problem", "now_stamp", "unavailable",
+]
+
+log = logging.getLogger(__name__)
 
 COLLECTION_PREFIX = "dir-projects"
 STATE_FILE = "index-state.json"
-REPAIR_COMMAND = "assistant index build --rebuild"
-EMBED_BATCH = 32
-WRITE_BATCH = 1000
+SQLITE_FILE = "chroma.sqlite3"
+PAGE = 5000
 Progress = Callable[[int, int, str], None]
-
-
-class IndexUnavailableError(AssistantError):
-    """The project index is missing, empty, unreachable, broken or built with another model."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(f"The project index is not available: {reason} Repair: run `{REPAIR_COMMAND}`.")
-
-
-class BuildLockedError(AssistantError):
-    """Another build holds the lock; Chroma's embedded mode tolerates one writer only."""
+#: Open embedded stores per path in this process (see VectorStore._close_stale_peers).
+_OPEN_STORES: dict[str, weakref.WeakSet[VectorStore]] = {}
+_OPEN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -91,39 +92,17 @@ class CollectionInfo:
         }
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did. Counts are chunks: chunks == embedded + skipped (after the build)."""
-
-    files: int
-    chunks: int
-    embedded: int
-    skipped: int
-    removed: int
-    seconds: float
-    collection: str
-    rebuilt: bool
-
-    def summary(self) -> dict[str, int | float]:
-        """Exactly the keys of the CLI's --json line."""
-        return {
-            "files": self.files, "chunks": self.chunks, "embedded": self.embedded,
-            "skipped": self.skipped, "removed": self.removed, "seconds": round(self.seconds, 3),
-        }
-
-
-def _file_hash(chunks: Sequence[Chunk]) -> str:
-    return str(chunks[0].metadata["content_hash"]) if chunks else ""
-
-
-def _now() -> str:
+def now_stamp() -> str:
+    """UTC time with microseconds: orders collections by activation (`active`)."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class VectorStore:
-    """One Chroma location (embedded path or server) and the project collections in it."""
+    """One Chroma location (embedded path or server) and the project collections in it.
 
-    embed_batch = EMBED_BATCH  # passages per embedder call (progress granularity)
+    Every Chroma call goes through `_reading`, which turns whatever Chroma raises into an
+    IndexUnavailableError: a damaged store must cost a project answer, never the whole reply.
+    """
 
     def __init__(self, settings: Settings, embedder_name: str, *, prefix: str = COLLECTION_PREFIX) -> None:
         """`embedder_name` is the name of the configured embedder; reading needs no model loaded."""
@@ -133,6 +112,7 @@ class VectorStore:
         self.ef = chroma_embedding_function(embedder_name)  # registers the EF class before any Chroma call
         self._client: Any = None
         self._opened_state: tuple[int, int] | None = None
+        self._lock = threading.RLock()  # one client per store, also when sessions ask at once
 
     @property
     def mode(self) -> str:
@@ -144,47 +124,109 @@ class VectorStore:
 
     @property
     def location(self) -> str:
+        """Where the index lives (a path or URL): for operators (CLI, doctor, logs), not for users."""
         if self.settings.chroma_host:
             return f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
         return str(self.path)
 
+    def heartbeat(self, timeout: float = SERVER_TIMEOUT) -> None:
+        """Server mode: raise IndexUnavailableError unless the server answers within `timeout`.
+
+        Done with a plain HTTP request first because Chroma's client talks to the server already
+        in its constructor, without any timeout.
+        """
+        import httpx
+
+        url = f"{self.location}/api/v2/heartbeat"
+        try:
+            httpx.get(url, timeout=timeout).raise_for_status()
+        except httpx.HTTPError as error:
+            detail = f"the Chroma server at {self.location} does not answer: {type(error).__name__}: {error}"
+            log.warning("project index unavailable (server): %s", detail)
+            raise IndexUnavailableError(
+                "the Chroma server (CHROMA_HOST) does not answer.", kind="server", detail=detail, repair=SERVER_COMMAND,
+            ) from error
+
     def client(self, *, create: bool = False) -> Any:
         """The Chroma client; reading never creates an empty embedded store as a side effect."""
-        if self._client is not None:
-            return self._client
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+        with self._lock:
+            if self._client is not None:
+                return self._client
+        if self.mode == "embedded":
+            self._close_stale_peers()
+        with self._lock:
+            if self._client is not None:
+                return self._client
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if self.settings.chroma_host:
-            try:
-                self._client = chromadb.HttpClient(
-                    host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
-                )
-                self._client.heartbeat()
-            except Exception as error:
-                self.close()
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if self.settings.chroma_host:
+                self.heartbeat()
+                with self._reading("connecting to the Chroma server"):
+                    client = chromadb.HttpClient(
+                        host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
+                    )
+                    for owner in (client, getattr(client, "_admin_client", None)):
+                        session = getattr(getattr(owner, "_server", None), "_session", None)
+                        if session is not None:
+                            session.timeout = SERVER_TIMEOUT
+                self._client = client
+                return self._client
+            if not create and not (self.path / SQLITE_FILE).is_file():
                 raise IndexUnavailableError(
-                    f"the Chroma server at {self.location} does not answer ({type(error).__name__}). "
-                    "Start it (`chroma run --path DIR --host 127.0.0.1 --port PORT`) or unset CHROMA_HOST."
-                ) from error
+                    "no index has been built yet.", kind="missing", detail=f"no index at {self.path}",
+                )
+            self.path.mkdir(parents=True, exist_ok=True)
+            if (self.path / SQLITE_FILE).is_file():
+                check_sqlite(self.path / SQLITE_FILE)
+            with self._reading("opening the index"):
+                self._opened_state = self._state_stamp()
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+            with _OPEN_LOCK:
+                _OPEN_STORES.setdefault(str(self.path), weakref.WeakSet()).add(self)
             return self._client
-        if not create and not (self.path / "chroma.sqlite3").is_file():
-            raise IndexUnavailableError(f"no index at {self.path}.")
-        self.path.mkdir(parents=True, exist_ok=True)
+
+    def _close_stale_peers(self) -> None:
+        """Close every client in this process on the same path that predates the last build.
+
+        Chroma shares one embedded System per path within a process and keeps it until the last
+        client on it closes; a System opened before another process's build never sees that build.
+        So one stale client would make every new client on the path stale too: close them all (a
+        caller in the middle of a query gets IndexUnavailableError and ProjectSearch retries once).
+        """
+        current = self._state_stamp()
+        with _OPEN_LOCK:
+            peers = list(_OPEN_STORES.get(str(self.path), ()))
+        for peer in peers:
+            if peer._client is not None and peer._opened_state != current:
+                peer.close()
+
+    @contextlib.contextmanager
+    def _reading(self, action: str) -> Iterator[None]:
+        """Translate any Chroma failure into IndexUnavailableError (details logged, not shown)."""
         try:
-            self._opened_state = self._state_stamp()
-            self._client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+            yield
+        except IndexUnavailableError:
+            raise
         except Exception as error:
-            raise IndexUnavailableError(f"the index at {self.path} cannot be opened ({error}).") from error
-        return self._client
+            raise unavailable(action, self.location, error) from error
+
+    def _ready(self) -> Any:
+        """The client, after making sure (embedded mode) that no other process holds a lock."""
+        self.refresh()
+        client = self.client()
+        if self.mode == "embedded":
+            check_sqlite(self.path / SQLITE_FILE)
+        return client
 
     def close(self) -> None:
         """Release the client. Chroma's HTTP client (and the admin client it creates internally)
         each own an httpx session that `close()` does not close; HTTP systems are never shared
         (Chroma gives each one a fresh identifier), so we close those sessions ourselves; otherwise
         their sockets leak until garbage collection. Embedded clients have no session."""
-        client, self._client = self._client, None
+        with self._lock:
+            client, self._client = self._client, None
         if client is None:
             return
         sessions = [
@@ -211,35 +253,32 @@ class VectorStore:
             return None
         return (stat.st_ino, stat.st_mtime_ns)
 
-    def _write_state(self, info: CollectionInfo) -> None:
-        """Announce a finished build: JSON written to a temp file and moved into place atomically.
+    def write_state(self, info: CollectionInfo) -> None:
+        """Announce a finished build: the JSON is replaced atomically (never half written).
 
         An embedded Chroma client never sees writes made by another process (it serves its own
         in-memory view), so readers compare this file's identity on every lookup and reopen their
         client when it changed (`refresh`). The live-collection pointer itself stays in Chroma.
         """
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.state_file.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({**info.metadata(), "collection": info.name}, indent=1), encoding="utf-8")
-        os.replace(temporary, self.state_file)
+        payload = json.dumps({**info.metadata(), "collection": info.name}, indent=1)
+        atomic_write(self.state_file, payload.encode("utf-8"))
         self._opened_state = self._state_stamp()
 
     def refresh(self) -> None:
         """Embedded mode: reopen the client when another process finished a build since we opened it."""
-        if self._client is not None and not self.settings.chroma_host and self._state_stamp() != self._opened_state:
-            self.close()
+        with self._lock:
+            stale = self._client is not None and self.mode == "embedded" and self._state_stamp() != self._opened_state
+        if stale:
+            self._close_stale_peers()
 
     # -- reading --------------------------------------------------------------------------------
 
     def collections(self) -> list[CollectionInfo]:
         """Our collections (any state), newest activation first."""
-        self.refresh()
-        try:
-            found = self.client().list_collections()
-        except IndexUnavailableError:
-            raise
-        except Exception as error:
-            raise IndexUnavailableError(f"listing collections at {self.location} failed ({error}).") from error
+        client = self._ready()
+        with self._reading("listing collections"):
+            found = client.list_collections()
         infos = [
             CollectionInfo.from_metadata(c.name, c.metadata) for c in found
             if c.name.startswith(self.prefix + "-") and (c.metadata or {}).get("kind") == COLLECTION_PREFIX
@@ -251,10 +290,14 @@ class VectorStore:
         return next((i for i in self.collections() if i.state == "complete"), None)
 
     def collection(self, name: str) -> Any:
-        try:
-            return self.client().get_collection(name, embedding_function=self.ef)
-        except Exception as error:
-            raise IndexUnavailableError(f"collection {name} cannot be opened ({error}).") from error
+        client = self._ready()
+        with self._reading(f"opening collection {name}"):
+            return client.get_collection(name, embedding_function=self.ef)
+
+    def count(self, name: str) -> int:
+        collection = self.collection(name)
+        with self._reading(f"counting {name}"):
+            return int(collection.count())
 
     def fetch_all(self, name: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         """Every chunk of a collection (ids, passages, metadata), read in pages."""
@@ -264,197 +307,24 @@ class VectorStore:
         metadatas: list[dict[str, Any]] = []
         offset = 0
         while True:
-            page = collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            with self._reading(f"reading {name}"):
+                page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
             ids.extend(page["ids"])
             documents.extend(d or "" for d in page["documents"] or [])
             metadatas.extend(dict(m or {}) for m in page["metadatas"] or [])
-            if len(page["ids"]) < 5000:
+            if len(page["ids"]) < PAGE:
                 return ids, documents, metadatas
-            offset += 5000
+            offset += PAGE
 
     def query(
         self, name: str, vector: Sequence[float], n: int, where: dict[str, Any] | None
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine distance) of the n nearest chunks matching `where`."""
         collection = self.collection(name)
-        try:
+        with self._reading(f"querying {name}"):
             result = collection.query(
                 query_embeddings=[list(map(float, vector))], n_results=n, where=where, include=["distances"]
             )
-        except Exception as error:
-            raise IndexUnavailableError(f"querying {name} failed ({error}).") from error
         ids = result["ids"][0] if result["ids"] else []
         distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return list(zip(ids, map(float, distances), strict=True))
-
-    # -- writing --------------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def build_lock(self) -> Iterator[None]:
-        """One builder per ASSISTANT_HOME (embedded Chroma is not process-safe for writers)."""
-        home = Path(self.settings.home)
-        home.mkdir(parents=True, exist_ok=True)
-        handle = (home / "index-build.lock").open("a+")
-        try:
-            try:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except ImportError:  # pragma: no cover - non-POSIX platforms: no lock
-                pass
-            except OSError as error:
-                raise BuildLockedError(f"Another index build is running (lock {home / 'index-build.lock'}).") from error
-            yield
-        finally:
-            handle.close()
-
-    def _embed(
-        self, embedder: Embedder, chunks: Sequence[Chunk], progress: Progress | None, total: int, done: int
-    ) -> list[list[float]]:
-        vectors: list[list[float]] = []
-        for start in range(0, len(chunks), self.embed_batch):
-            batch = chunks[start:start + self.embed_batch]
-            matrix = embedder.embed_documents([c.embed_text for c in batch])
-            if matrix.shape != (len(batch), embedder.dimension):
-                raise AssistantError(f"Embedder {embedder.name} returned shape {matrix.shape}.")
-            vectors.extend(matrix.astype(float).tolist())
-            if progress:
-                progress(done + start + len(batch), total, "embedding")
-        return vectors
-
-    def _add(self, collection: Any, chunks: Sequence[Chunk], vectors: Sequence[list[float]]) -> None:
-        for start in range(0, len(chunks), WRITE_BATCH):
-            part = chunks[start:start + WRITE_BATCH]
-            collection.upsert(
-                ids=[c.id for c in part], embeddings=list(vectors[start:start + WRITE_BATCH]),
-                documents=[c.text for c in part], metadatas=[dict(c.metadata) for c in part],
-            )
-
-    def _indexed_files(self, collection: Any) -> dict[str, dict[str, list[str]]]:
-        """source file -> content hash -> chunk ids, read from the collection itself."""
-        files: dict[str, dict[str, list[str]]] = {}
-        offset = 0
-        while True:
-            page = collection.get(include=["metadatas"], limit=5000, offset=offset)
-            for chunk_id, raw in zip(page["ids"], page["metadatas"] or [], strict=True):
-                meta = raw or {}
-                by_hash = files.setdefault(str(meta.get("source_file", "")), {})
-                by_hash.setdefault(str(meta.get("content_hash", "")), []).append(chunk_id)
-            if len(page["ids"]) < 5000:
-                return files
-            offset += 5000
-
-    def build(
-        self, chunks_by_file: Mapping[str, list[Chunk]], embedder: Embedder, *, rebuild: bool = False,
-        progress: Progress | None = None,
-    ) -> BuildReport:
-        """Bring the index to exactly `chunks_by_file` (file name -> its chunks, all one content hash)."""
-        started = time.perf_counter()
-        state = "\n".join(f"{f}:{_file_hash(c)}" for f, c in sorted(chunks_by_file.items()))
-        corpus_hash = hashlib.sha256(state.encode()).hexdigest()
-        total_chunks = sum(len(c) for c in chunks_by_file.values())
-        if embedder.name != self.embedder_name:
-            raise AssistantError(f"Store opened for {self.embedder_name}, build called with {embedder.name}.")
-        with self.build_lock():
-            self.client(create=True)
-            active = self.active()
-            compatible = active is not None and (active.embedder, active.dimension, active.chunker) == (
-                embedder.name, embedder.dimension, CHUNKER_VERSION
-            )
-            if rebuild or active is None or not compatible:
-                embedded, removed = self._full_build(embedder, chunks_by_file, corpus_hash, progress)
-                skipped, rebuilt = 0, True
-                name = info.name if (info := self.active()) else ""
-            else:
-                assert active is not None
-                embedded, skipped, removed = self._incremental(embedder, active, chunks_by_file, corpus_hash, progress)
-                rebuilt, name = False, active.name
-            live = self.active()
-            if live is not None:
-                self._write_state(live)
-        return BuildReport(
-            files=len(chunks_by_file), chunks=total_chunks, embedded=embedded, skipped=skipped,
-            removed=removed, seconds=time.perf_counter() - started, collection=name, rebuilt=rebuilt,
-        )
-
-    def _full_build(
-        self, embedder: Embedder, chunks_by_file: Mapping[str, list[Chunk]], corpus_hash: str, progress: Progress | None
-    ) -> tuple[int, int]:
-        """New collection, filled completely, then switched live in one metadata write."""
-        old = self.collections()
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
-        info = CollectionInfo(
-            name=f"{self.prefix}-{stamp}-{os.getpid()}", state="building", embedder=embedder.name,
-            dimension=embedder.dimension, chunker=CHUNKER_VERSION, revision=1, activated_at="",
-            corpus_hash=corpus_hash,
-        )
-        chunks = [c for _, file_chunks in sorted(chunks_by_file.items()) for c in file_chunks]
-        collection = self.client().create_collection(
-            info.name, embedding_function=self.ef, metadata=info.metadata(),
-            configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
-        )
-        try:
-            vectors = self._embed(embedder, chunks, progress, len(chunks), 0)
-            self._add(collection, chunks, vectors)
-            if collection.count() != len(chunks):
-                raise AssistantError(f"Expected {len(chunks)} chunks in {info.name}, found {collection.count()}.")
-            live = CollectionInfo(**{**info.__dict__, "state": "complete", "activated_at": _now()})
-            collection.modify(metadata=live.metadata())  # the switch-over: one metadata write
-        except BaseException:
-            with contextlib.suppress(Exception):
-                self.client().delete_collection(info.name)
-            raise
-        removed = 0
-        for stale in old:
-            with contextlib.suppress(Exception):
-                if stale.state == "complete":
-                    removed += self.client().get_collection(stale.name, embedding_function=self.ef).count()
-                self.client().delete_collection(stale.name)
-        return len(chunks), removed
-
-    def _incremental(
-        self, embedder: Embedder, active: CollectionInfo, chunks_by_file: Mapping[str, list[Chunk]], corpus_hash: str,
-        progress: Progress | None,
-    ) -> tuple[int, int, int]:
-        collection = self.collection(active.name)
-        indexed = self._indexed_files(collection)
-        changed: dict[str, list[Chunk]] = {}
-        skipped = 0
-        for file, chunks in chunks_by_file.items():
-            wanted = _file_hash(chunks)
-            have = indexed.get(file, {})
-            if set(have) == {wanted} and sorted(have[wanted]) == sorted(c.id for c in chunks):
-                skipped += len(chunks)
-            else:
-                changed[file] = chunks
-        gone = [f for f in indexed if f not in chunks_by_file]
-        to_embed = [c for _, chunks in sorted(changed.items()) for c in chunks]
-        vectors = self._embed(embedder, to_embed, progress, len(to_embed), 0)  # may fail: nothing written yet
-        if progress and not to_embed:
-            progress(0, 0, "up to date")
-        removed = 0
-        position = 0
-        for file, chunks in sorted(changed.items()):
-            self._add(collection, chunks, vectors[position:position + len(chunks)])
-            position += len(chunks)
-            keep = {c.id for c in chunks}
-            stale = [i for ids in indexed.get(file, {}).values() for i in ids if i not in keep]
-            if stale:
-                collection.delete(ids=stale)
-                removed += len(stale)
-        for file in gone:
-            stale = [i for ids in indexed[file].values() for i in ids]
-            collection.delete(ids=stale)
-            removed += len(stale)
-        if changed or gone or active.corpus_hash != corpus_hash:
-            updated = CollectionInfo(**{**active.__dict__, "revision": active.revision + 1, "corpus_hash": corpus_hash})
-            collection.modify(metadata=updated.metadata())
-        self._drop_abandoned(keep=active.name)
-        return len(to_embed), skipped, removed
-
-    def _drop_abandoned(self, keep: str) -> None:
-        """Remove collections left by failed builds (never the live one)."""
-        for info in self.collections():
-            if info.name != keep and info.state != "complete":
-                with contextlib.suppress(Exception):
-                    self.client().delete_collection(info.name)

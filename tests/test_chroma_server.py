@@ -110,7 +110,7 @@ def check_server_mode(tmp_path: Path, port: int, corpus: Path, writer: ProjectSe
     assert replica.search("Laserschneider", k=1)[0].id == "neu-server"
 
 
-def test_unreachable_server_names_host_and_repair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_server_shows_the_repair_and_logs_the_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     corpus = write_fixture_corpus(tmp_path / "corpus")
     port = free_port()  # nothing listens here
@@ -119,8 +119,9 @@ def test_unreachable_server_names_host_and_repair(tmp_path: Path, monkeypatch: p
     with search, pytest.raises(IndexUnavailableError) as caught:
         search.search("Glasfaser")
     message = str(caught.value)
-    assert f"http://127.0.0.1:{port}" in message
+    assert f"http://127.0.0.1:{port}" not in message  # users see what to do, operators (logs, doctor) where
+    assert f"http://127.0.0.1:{port}" in caught.value.detail
     assert "CHROMA_HOST" in message
-    assert "assistant index build --rebuild" in message
+    assert "chroma run --path DIR --host 127.0.0.1" in message
     assert not search.status().available
     search.close()

@@ -10,14 +10,9 @@ import pytest
 
 import assistant.data
 from assistant.cli_corpus import register
-from assistant.corpus import (
-    TOPICS,
-    load_corpus,
-    parse_topic_vocabulary,
-    topic_vocabulary,
-    validate_corpus,
-)
+from assistant.corpus import load_corpus, validate_corpus
 from assistant.errors import DataValidationError, Problem
+from assistant.topics import TOPICS, parse_topic_vocabulary, topic_vocabulary
 from tests.retrieval_fixtures import fixture_registry, write_fixture_corpus, write_project
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,6 +20,7 @@ from assistant.chunking import MAX_CHARS, chunk_project, inert_text, split_passa
 from assistant.cli_corpus import register
 from assistant.corpus import load_corpus
 from assistant.errors import UnknownNameError
+from assistant.indexing import IndexWriter
 from assistant.keyword_index import KeywordIndex, tokenize
 from assistant.retrieval import (
     REPAIR_COMMAND,
@@ -28,7 +29,6 @@ from assistant.retrieval import (
     ProjectSearch,
     reciprocal_rank_fusion,
 )
-from assistant.vector_store import VectorStore
 from tests.retrieval_fixtures import (
     ConceptEmbedder,
     CountingEmbedder,
@@ -226,7 +226,7 @@ def test_edited_file_is_reembedded_and_deleted_file_disappears(tmp_path: Path, c
 def test_failed_rebuild_leaves_old_index_answering(tmp_path: Path, corpus: Path) -> None:
     good = make_search(tmp_path, corpus, CountingEmbedder()).build()
     failing = make_search(tmp_path, corpus, CountingEmbedder(fail_on_call=3))
-    failing.store.embed_batch = 2  # several embedder calls, so the failure comes midway
+    failing.writer.embed_batch = 2  # several embedder calls, so the failure comes midway
     write_project(corpus, "neu", "Ein ganz neues Projekt über Quantenrechner.", municipalities=["Unna"])
     with pytest.raises(RuntimeError, match="injected on call 3"):
         failing.build(rebuild=True)
@@ -242,13 +242,13 @@ def test_rebuild_failing_while_writing_leaves_old_index(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     good = make_search(tmp_path, corpus, CountingEmbedder()).build()
-    original_add = VectorStore._add
+    original_add = IndexWriter._add
 
-    def add_half_then_fail(self: VectorStore, collection: Any, chunks: Any, vectors: Any) -> None:
+    def add_half_then_fail(self: IndexWriter, collection: Any, chunks: Any, vectors: Any) -> None:
         original_add(self, collection, chunks[:2], vectors[:2])
         raise OSError("disk full")
 
-    monkeypatch.setattr(VectorStore, "_add", add_half_then_fail)
+    monkeypatch.setattr(IndexWriter, "_add", add_half_then_fail)
     with pytest.raises(OSError, match="disk full"):
         make_search(tmp_path, corpus, CountingEmbedder()).build(rebuild=True)
     monkeypatch.undo()
