@@ -185,17 +185,15 @@ class ProjectSearch:
             if info is None:
                 return IndexStatus(False, mode, location, problem="no index has been built yet", kind="missing",
                                    detail=f"no complete collection at {location}")
-            chunks = store.count(info.name)
-            problem = kind = None
             if info.embedder != self._embedder_name():
-                problem, kind = f"built with '{info.embedder}', configured '{self._embedder_name()}'", "embedder"
-            elif chunks == 0:
-                problem, kind = "the index is empty", "empty"
-            projects = len(self.chunk_table()[1].cards) if problem is None else 0
+                problem = f"built with '{info.embedder}', configured '{self._embedder_name()}'"
+                return IndexStatus(False, mode, location, collection=info.name, chunks=store.count(info.name),
+                                   embedder=info.embedder, built_at=info.activated_at, revision=info.revision,
+                                   problem=problem, kind="embedder", detail=problem)
+            info, table = self.chunk_table()  # the same retry as searching, if a rebuild just replaced it
             return IndexStatus(
-                problem is None, mode, location, collection=info.name, chunks=chunks, projects=projects,
-                embedder=info.embedder, built_at=info.activated_at, revision=info.revision, problem=problem,
-                kind=kind, detail=problem,
+                True, mode, location, collection=info.name, chunks=len(table.ids), projects=len(table.cards),
+                embedder=info.embedder, built_at=info.activated_at, revision=info.revision,
             )
         except IndexUnavailableError as error:
             return IndexStatus(False, mode, location, problem=error.reason, repair=error.repair, kind=error.kind,
