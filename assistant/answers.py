@@ -24,7 +24,7 @@ from assistant.answers_figures import FIGURE_RENDERERS
 from assistant.answers_knowledge import KNOWLEDGE_RENDERERS
 from assistant.plan import Mention, Plan
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Registry
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 #: Intents whose answer needs no tool: the text comes from the plan and the registry.
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unknown_municipality", "unknown_metric")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from assistant.answer_writer import AnswerWriter, fmt, phrase
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 
 def _averages(w: AnswerWriter, r: ToolResult, metric: str, name: str, value: float) -> list[str]:

@@ -32,7 +32,9 @@ from assistant.language import detect_language
 from assistant.plan import ConversationState, Intent, Plan, ToolCall
 from assistant.registry import Lang
 from assistant.settings import Settings
-from assistant.tools import ProjectSource, Toolbox, ToolResult
+from assistant.tool_results import ProjectSource, ToolResult
+from assistant.tool_specs import TOOL_INTENTS
+from assistant.tools import Toolbox
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -50,13 +52,6 @@ MAX_RAW_CHARS = 50 * MAX_QUESTION_CHARS
 HISTORY_TURNS = 6
 CONTRACT_KEYS = ("question", "language", "answer", "intent", "tool_calls", "figures", "projects", "sources", "notices")
 PROJECT_KEYS = ("id", "title", "municipalities", "score")
-#: The intent an LLM turn gets from the first tool it called.
-TOOL_INTENTS: dict[str, Intent] = {
-    "get_profile": "profile", "get_metric": "value", "compare_municipalities": "compare",
-    "rank_municipalities": "rank", "find_peers": "peers", "explain_score": "explain", "what_if_weights": "what_if",
-    "get_findings": "findings", "describe_method": "method", "list_indicators": "indicators",
-    "search_projects": "project_search", "suggest_reusable_projects": "reusable_projects",
-}
 NOTICES: dict[str, tuple[str, str]] = {
     "cleaned": ("Unsichtbare Steuer- oder Formatzeichen wurden aus der Frage entfernt.",
                 "Invisible control or formatting characters were removed from the question."),

@@ -306,7 +306,7 @@ EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| 
 CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
 
 # --- method topics and project topics -------------------------------------------------------------
-#: Keywords -> the method topics of `describe_method` (assistant.tools.METHOD_TOPICS); else "overview".
+#: Keywords -> the method topics of `describe_method` (assistant.tool_args.METHOD_TOPICS); else "overview".
 METHOD_TOPICS: Final = (
     (loose_re(r"\b(gewicht\w*|weight\w*)\b"), "weights"),
     (loose_re(r"\b(quelle\w*|sources?|woher|synthetisch\w*|synthetic|provenance|herkunft|aktuell|jahr|year|"

@@ -1,4 +1,5 @@
-"""The bodies of the twelve tools (schemas, validation and the Toolbox live in assistant.tools).
+"""The bodies of the tools (argument models: assistant.tool_args; the list: assistant.tool_specs;
+validation and the Toolbox: assistant.tools).
 
 Each function receives already validated arguments and returns a `ToolResult`. Figures come from
 `scoring.figure` unchanged; every other number a later answer may show (averages, contributions,
@@ -30,7 +31,7 @@ from assistant.errors import AssistantError
 from assistant.names import fold
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Municipality
 from assistant.scoring import COMPUTED_SOURCE, SCORE_UNIT, figure
-from assistant.tools import Fact, ProjectSource, ToolResult
+from assistant.tool_results import Fact, ProjectSource, ToolResult
 
 SYNTHETIC_SOURCE = "synthetic-demo"
 #: Project fields that are free text from the corpus: always made inert before anyone sees them.
@@ -339,18 +340,3 @@ def suggest_reusable_projects(ctx: ToolContext, municipality: str, query: str | 
     data = {"municipality": target.name, "weak_indicators": weak, "query": None}  # same keys as above
     return _project_result(ctx, "suggest_reusable_projects", hits, figures=figures, facts=facts, data=data)
 
-
-IMPLEMENTATIONS: dict[str, Callable[..., ToolResult]] = {
-    "get_profile": get_profile,
-    "get_metric": get_metric,
-    "compare_municipalities": compare_municipalities,
-    "rank_municipalities": rank_municipalities,
-    "find_peers": find_peers,
-    "explain_score": explain_score,
-    "what_if_weights": what_if_weights,
-    "get_findings": get_findings,
-    "describe_method": describe_method,
-    "list_indicators": list_indicators,
-    "search_projects": search_projects,
-    "suggest_reusable_projects": suggest_reusable_projects,
-}
