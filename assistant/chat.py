@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +30,7 @@ from assistant.language import detect_language
 from assistant.plan import ConversationState, Intent, Plan, ToolCall
 from assistant.registry import Lang
 from assistant.settings import Settings
+from assistant.text_safety import MAX_QUESTION_CHARS, MAX_RAW_CHARS, clean_question
 from assistant.tool_results import ProjectSource, ToolResult
 from assistant.tool_specs import TOOL_INTENTS
 from assistant.tools import Toolbox
@@ -45,10 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-#: Raw input beyond this many characters is refused as too long without being cleaned (UC-01: a
-#: crafted WebSocket message or API call may carry megabytes; chat_input's limit is client-side).
-MAX_RAW_CHARS = 50 * MAX_QUESTION_CHARS
 HISTORY_TURNS = 6
 CONTRACT_KEYS = ("question", "language", "answer", "intent", "tool_calls", "figures", "projects", "sources", "notices")
 PROJECT_KEYS = ("id", "title", "municipalities", "score")
@@ -185,32 +180,6 @@ class Engine:
         _ = self.index.table
         _ = self.planner
         _ = self.toolbox
-
-
-_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
-_SCRIPT_TARGET = re.compile(r"\]\((?=\s*<?\s*(?:javascript|vbscript|data):)", re.I)
-
-
-def clean_question(text: str) -> tuple[str, bool]:
-    """Remove control, zero-width, bidi and private-use characters; collapse whitespace.
-
-    A "<" that would open an HTML tag becomes "‹", "![" (a Markdown image) becomes "! [" and "](" before
-    a javascript:/data: target becomes "] (", as in retrieved text (see `inert_text`): parts of the
-    question are quoted in answers and notices ("Einen Indikator „…“ gibt es nicht"), and what the
-    user typed must not turn into markup, a remote image or a script link there. "< 20.000" keeps its "<".
-    """
-    text = unicodedata.normalize("NFC", str(text))
-    kept = []
-    removed = False
-    for ch in text:
-        if ch in "\n\t\r":
-            kept.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
-            removed = True
-        else:
-            kept.append(ch)
-    cleaned = _TAG_OPENER.sub("‹", " ".join("".join(kept).split())).replace("![", "! [")
-    return _SCRIPT_TARGET.sub("] (", cleaned), removed
 
 
 def _dedupe(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import CONTRACT_KEYS, MAX_QUESTION_CHARS, Assistant, Engine
+from assistant.chat import CONTRACT_KEYS, Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
 from assistant.evaluation import load_questions, run_eval
 from assistant.plan import ConversationState, Plan
+from assistant.text_safety import MAX_QUESTION_CHARS
 from tests.chat_support import FakeProjects, ScriptedPlanner, call, make_data_dir, project
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
