@@ -251,9 +251,12 @@ class Assistant:
         return Reply(question, lang, text, intent, [], [], [], [], notices, guard=guard, evidence_extra=extra)
 
     def _reply(self, question: str, plan: Plan, results: list[ToolResult], answer: str, notices: list[str],
-               guard: GuardResult, backend: str = "offline", extra: tuple[float, ...] = ()) -> Reply:
+               guard: GuardResult, backend: str = "offline", extra: tuple[float, ...] = (),
+               stated: list[dict[str, Any]] | None = None) -> Reply:
+        """The Reply; `stated` are the figures a template answer names (default: every tool figure)."""
         ok = [r for r in results if r.ok]
-        figures = _dedupe([f for r in ok for f in r.figures], lambda f: (f["ags"], f["metric"]))
+        chosen = [f for r in ok for f in r.figures] if stated is None else stated
+        figures = _dedupe(chosen, lambda f: (f["ags"], f["metric"]))
         projects = _dedupe([p for r in ok for p in r.projects], lambda p: p.get("id"))
         sources = _dedupe([s for r in ok for s in r.sources], lambda s: s["id"])
         tool_notices = [n for r in results for n in r.notices]
@@ -268,7 +271,7 @@ class Assistant:
             log.error("template answer failed the number guard (%s): %s", plan.intent, guard.untraceable)
         self.state.remember(plan)
         return self._reply(question, plan, results, composed.text, [*notices, *composed.notices], guard,
-                           extra=composed.extra)
+                           extra=composed.extra, stated=composed.figures)
 
     def _ask_llm(self, question: str, plan: Plan, model: BaseChatModel, notices: list[str]) -> Reply:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -307,7 +310,8 @@ class Assistant:
             guard = check_answer(answer, turn.results, question if accepted is None else None, extra=template.extra)
             self.state.remember(llm_plan)
             reply = self._reply(question, llm_plan, turn.results, answer,
-                                [*notices, *template.notices, *extra_notices], guard, backend, template.extra)
+                                [*notices, *template.notices, *extra_notices], guard, backend, template.extra,
+                                template.figures if accepted is None else None)
         self._history = [*self._history, AIMessage(reply.answer)][-2 * HISTORY_TURNS:]
         return reply
 

@@ -279,7 +279,7 @@ RANK_N = _rx(
     rf"\b(?:top|bottom|flop) ?{_NUM}\b",
     rf"\b{_NUM} (?:besten|beste|starksten|schwachsten|schlechtesten|hochsten|niedrigsten|fuhrenden|best|worst|weakest|"
     r"strongest|highest|lowest|leading|top|bottom|kommunen|stadte|gemeinden|municipalities|cities|towns|platze|places)\b",
-    rf"\b(?:letzten|ersten|last|first|bottom|flop|platze|places) {_NUM}\b",
+    rf"\b(?:letzten|ersten|besten|schwachsten|schlechtesten|last|first|best|worst|bottom|flop|platze|places) {_NUM}\b",
 )
 _POP_NUMBER = r"(\d{1,3}(?: \d{3})+|\d+(?: ?(?:tsd|tausend|k|000))?)"
 POP_BELOW = loose_re(rf"\b(?:unter|weniger als|bis|below|under|fewer than|less than|up to) {_POP_NUMBER}\b")

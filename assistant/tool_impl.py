@@ -195,6 +195,10 @@ def explain_score(ctx: ToolContext, municipality: str) -> ToolResult:
     return ctx.result("explain_score", figures, facts=facts, data=data)
 
 
+#: How many of the scenario's leaders a what-if answer lists (the facts cover the first ten).
+WHAT_IF_SHOWN = 5
+
+
 def what_if_weights(
     ctx: ToolContext, area_weights: dict[str, float], indicator_weights: dict[str, float], municipality: str | None,
 ) -> ToolResult:
@@ -202,7 +206,8 @@ def what_if_weights(
         raise ValueError("what_if_weights needs at least one weight, e.g. area_weights={'infrastruktur': 2} "
                          "(areas: " + ", ".join(AREA_IDS) + "; or indicator ids)")
     target = ctx.resolve([municipality])[0] if municipality else None
-    rows = what_if(ctx.index.data.values, ctx.registry, ctx.table, area_weights, indicator_weights).rows
+    scenario = what_if(ctx.index.data.values, ctx.registry, ctx.table, area_weights, indicator_weights)
+    rows = scenario.rows
     top = rows[:10]
     up = sorted((r for r in rows if int(r["change"]) > 0), key=lambda r: -int(r["change"]))[:3]  # type: ignore[call-overload]
     down = sorted((r for r in rows if int(r["change"]) < 0), key=lambda r: int(r["change"]))[:3]  # type: ignore[call-overload]
@@ -214,7 +219,17 @@ def what_if_weights(
         ags = row["ags"]
         facts += [Fact(f"overall:{ags}", float(row["overall"])), Fact(f"rank:{ags}", float(row["rank"])),  # type: ignore[arg-type]
                   Fact(f"default_rank:{ags}", float(row["default_rank"])), Fact(f"change:{ags}", float(row["change"]))]  # type: ignore[arg-type]
-    figures = [figure(ctx.table, ctx.registry, target.ags, OVERALL)] if target else []
+    # Figures for every municipality the answer names (its own, the first WHAT_IF_SHOWN, the biggest
+    # movers): the scenario's overall score and rank, with today's beside them and the change.
+    shown = dict.fromkeys(str(r["ags"]) for r in [*([own] if own else []), *top[:WHAT_IF_SHOWN], *up, *down])
+    by_ags = {str(r["ags"]): r for r in rows}
+    weights = {"area_weights": dict(area_weights), "indicator_weights": dict(indicator_weights)}
+    figures = [
+        {**figure(scenario.table, ctx.registry, ags, OVERALL), "scenario": weights,
+         "default_value": float(ctx.table.overall[ags]), "default_rank": int(by_ags[ags]["default_rank"]),  # type: ignore[call-overload]
+         "rank_change": int(by_ags[ags]["change"])}  # type: ignore[call-overload]
+        for ags in shown
+    ]
     data = {"area_weights": area_weights, "indicator_weights": indicator_weights, "top": top,
             "moved_up": up, "moved_down": down, "municipality": own,
             "synthetic_inputs": bool((ctx.table.provenance == "synthetic").to_numpy().any())}
@@ -292,10 +307,14 @@ def _clean_project(hit: dict[str, Any], lang: Lang) -> dict[str, Any]:
     return project
 
 
+class ProjectSearchNotConfiguredError(AssistantError):
+    """The assistant was built without a project search (e.g. a numbers-only deployment)."""
+
+
 def _projects(ctx: ToolContext) -> ProjectSource:
     source = ctx.projects() if ctx.projects else None
     if source is None:
-        raise AssistantError("project search is not configured in this assistant")
+        raise ProjectSearchNotConfiguredError("project search is not configured in this assistant")
     return source
 
 

@@ -25,7 +25,8 @@ from assistant.disclosure import redact_paths
 from assistant.errors import AssistantError, UnknownNameError
 from assistant.plan import ToolCall
 from assistant.registry import KREISE, Lang, metric_ids
-from assistant.tool_impl import ToolContext
+from assistant.store_health import DOCTOR_COMMAND, IndexUnavailableError
+from assistant.tool_impl import ProjectSearchNotConfiguredError, ToolContext
 from assistant.tool_results import Fact, ProjectSource, ToolResult, render_result
 from assistant.tool_specs import PROJECT_TOOLS, SCHEMAS, tool_spec
 
@@ -46,6 +47,16 @@ def shown_error(error: object) -> str:
     """An error message as answers and models see it: the caller's text in it made inert (no HTML,
     no images), absolute file paths replaced (the server log keeps the full message)."""
     return redact_paths(inert_text(str(error), "en"))
+
+
+def unavailable_data(error: BaseException) -> dict[str, str | None]:
+    """Why the project search failed, as a kind and a repair command: the answer words the reason in
+    the question's language (the error text itself is English, for logs and models)."""
+    if isinstance(error, IndexUnavailableError):
+        return {"unavailable": error.kind, "repair": error.repair}
+    if isinstance(error, ProjectSearchNotConfiguredError):
+        return {"unavailable": "unconfigured", "repair": None}
+    return {"unavailable": "failed", "repair": DOCTOR_COMMAND}
 
 
 def _validation_message(tool: str, error: ValidationError) -> str:
@@ -142,14 +153,16 @@ class Toolbox:
                               data={"unknown": shown_error(error.name), "kind": error.kind})
         except (AssistantError, ValueError) as error:
             log.info("tool %s failed: %s", call.name, error)
-            unavailable = call.name in PROJECT_TOOLS and not isinstance(error, ValueError)
-            kind = "unavailable" if unavailable else "invalid_argument"
-            return ToolResult(call.name, args, error=shown_error(error), error_kind=kind)
-        except Exception:  # a broken project index must cost the project answer, never the whole reply
+            if call.name in PROJECT_TOOLS and not isinstance(error, ValueError):
+                return ToolResult(call.name, args, error=shown_error(error), error_kind="unavailable",
+                                  data=unavailable_data(error))
+            return ToolResult(call.name, args, error=shown_error(error), error_kind="invalid_argument")
+        except Exception as error:  # a broken project index must cost the project answer, never the whole reply
             if call.name not in PROJECT_TOOLS:
                 raise
             log.exception("project tool %s failed unexpectedly", call.name)
-            return ToolResult(call.name, args, error=PROJECT_FAILURE, error_kind="unavailable")
+            return ToolResult(call.name, args, error=PROJECT_FAILURE, error_kind="unavailable",
+                              data=unavailable_data(error))
         result.args = args
         return result
 
