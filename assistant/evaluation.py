@@ -32,6 +32,7 @@ from assistant.chat import Assistant, Engine, Reply
 from assistant.errors import AssistantError, UnknownNameError
 from assistant.guard import check_answer
 from assistant.plan import INTENTS
+from assistant.tool_specs import SCHEMAS
 
 EXPECT_KEYS = frozenset({
     "intent", "municipalities", "metric", "tools", "project_ids_any", "lang", "args", "notices_any",
@@ -188,8 +189,6 @@ def wrong_numbers(reference: Any, reply: Reply) -> list[str]:
 
 def _check_args(reply: Reply, expected: dict[str, Any]) -> list[str]:
     """`args: {tool: {arg: value}}`: the first call of that tool has these values (schema defaults apply)."""
-    from assistant.tools import SCHEMAS
-
     problems = []
     for tool, wanted in expected.items():
         found = next((c for c in reply.tool_calls if c.name == tool), None)
