@@ -82,11 +82,11 @@ class Tally:
         def pct(part: int, whole: int) -> str:
             return f"{part:>3}/{whole:<3} {100 * part / whole:5.1f}%" if whole else f"{'-':>15}"
 
-        return (f"{label:<22} {self.turns:>5}  {pct(self.routed, self.turns)}  {pct(self.answered, self.turns)}  "
+        return (f"{label:<26} {self.turns:>5}  {pct(self.routed, self.turns)}  {pct(self.answered, self.turns)}  "
                 f"{pct(self.passed, self.turns)}  {pct(self.project_hits, self.project_turns)}")
 
 
-TABLE_HEADER = (f"{'':<22} {'turns':>5}  {'routing':>15}  {'answer':>15}  {'passed':>15}  {'project hit@3':>15}")
+TABLE_HEADER = (f"{'':<26} {'turns':>5}  {'routing':>15}  {'answer':>15}  {'passed':>15}  {'project hit@3':>15}")
 
 
 @dataclass
