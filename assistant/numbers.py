@@ -143,6 +143,23 @@ def decimal_evidence(text: str) -> DecimalMark | None:
     return None if could_group else mark
 
 
+def decimal_readings(text: str) -> dict[DecimalMark, float]:
+    """The value of a cell under each decimal mark that can read it (empty: not a number at all).
+
+    Two entries with different values ("1.250": 1250 with ",", 1.25 with ".") mean the cell alone
+    cannot tell the convention; one entry proves its mark ("23,4", "1,250.5", "0.123"); two equal
+    entries ("12", "1 234") need no decision. This is the importer's column rule, and it is exact by
+    construction: it asks `parse_number` itself instead of re-deriving its grammar.
+    """
+    readings: dict[DecimalMark, float] = {}
+    for mark in DECIMAL_MARKS.values():
+        try:
+            readings[mark] = parse_number(text, decimal=mark)
+        except ValueError:
+            continue
+    return readings
+
+
 def detect_decimal_mark(texts: Iterable[str]) -> DecimalMark | None:
     """The decimal mark most unambiguous cells agree on; None if none votes or the vote ties.
 
