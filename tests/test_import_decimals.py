@@ -12,12 +12,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from assistant.data import load_registry
 from assistant.decimal_columns import decide_marks
 from assistant.errors import ImportRejectedError
+from assistant.import_report import ImportReport
 from assistant.importer import import_file
+from assistant.numbers import decimal_mark, format_number
 from assistant.registry import Indicator
 from tests.test_import import NOW, SHIPPED_DATA, imported, only, rejected, run_cli, value_of, write
 
@@ -220,3 +224,31 @@ def test_decide_marks_reports_only_undecidable_columns() -> None:
     assert decision.marks == {"de": ",", "en": ".", "plain": None, "ambiguous": None, "empty": None}
     assert [(p.row, p.column) for p in decision.problems] == [(3, "ambiguous")]
     assert "'1,234' = 1.234 with a decimal comma (German) or 1234 with a decimal point" in decision.problems[0].found
+
+
+# --- the guarantee, as a property ---------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lang=st.sampled_from(["de", "en"]), sep=st.sampled_from([";", "\t"]),
+       values=st.lists(st.tuples(st.floats(min_value=0, max_value=1e6, allow_nan=False), st.integers(0, 3)),
+                       min_size=1, max_size=6))
+def test_a_rate_column_is_read_exactly_or_rejected_never_misread(
+        tmp_path: Path, data_dir: Path, rate: Indicator, lang: str, sep: str, values: list[tuple[float, int]]) -> None:
+    towns = [m.ags for m in load_registry(data_dir).municipalities][: len(values)]
+    cells = [format_number(value, lang, decimals) for value, decimals in values]
+    expected = {ags: float(f"{value:.{decimals}f}") for ags, (value, decimals) in zip(towns, values, strict=False)}
+    source = write(tmp_path / "table.csv", f"AGS{sep}{rate.id}\n" + "".join(
+        f"{ags}{sep}{cell}\n" for ags, cell in zip(towns, cells, strict=False)))
+    outcome: ImportReport | ImportRejectedError
+    try:
+        outcome = import_file(source, data_dir, now=NOW, dry_run=True)
+    except ImportRejectedError as error:
+        outcome = error
+    if isinstance(outcome, ImportRejectedError):
+        assert [p.column for p in outcome.problems] == [rate.id]
+        assert "--decimal" in outcome.problems[0].expected  # ambiguous: the user is asked, nothing is guessed
+    else:
+        assert {c.ags: float(c.new_value) for c in outcome.changes} == expected
+    stated = import_file(source, data_dir, now=NOW, dry_run=True, decimal=decimal_mark(lang))
+    assert {c.ags: float(c.new_value) for c in stated.changes} == expected
