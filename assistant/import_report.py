@@ -39,8 +39,8 @@ class ImportReport:
     layout: Literal["wide", "long"]
     encoding: str | None
     separator: str | None
-    decimal_marks: dict[str, DecimalMark | None]
-    decimal_stated: bool
+    decimal_marks: dict[str, DecimalMark | None]  # number column -> its mark; None: no text needed one
+    decimal_stated: bool  # True when the caller stated the mark (--decimal) instead of the columns showing it
     source: Source
     changes: tuple[CellChange, ...]
     kept_blank: int
