@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from assistant.cli import main
 from assistant.data import load_registry
 from assistant.decimal_columns import decide_marks
 from assistant.errors import ImportRejectedError
@@ -23,7 +24,7 @@ from assistant.import_report import ImportReport
 from assistant.importer import import_file
 from assistant.numbers import decimal_mark, format_number
 from assistant.registry import Indicator
-from tests.test_import import NOW, SHIPPED_DATA, imported, only, rejected, run_cli, value_of, write
+from tests.test_import import NOW, SHIPPED_DATA, imported, only, rejected, value_of, write
 
 ESSEN, DORTMUND, BOCHUM = "05113000", "05913000", "05911000"
 
@@ -146,18 +147,18 @@ def test_invalid_decimal_option_is_a_problem(tmp_path: Path, data_dir: Path) -> 
 def test_cli_decimal_option(tmp_path: Path, data_dir: Path, rate: Indicator,
                             capsys: pytest.CaptureFixture[str]) -> None:
     source = write(tmp_path / "cli.csv", f"AGS;{rate.id}\n{DORTMUND};1.250\n")
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--dry-run"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "import", str(source), "--dry-run"]), capsys.readouterr().out
     assert code == 1
     assert out.startswith("REJECTED, nothing was written: 1 problem(s)")
     assert f"cli.csv, row 2, column '{rate.id}'" in out
     assert "--decimal ," in out
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--decimal", ",", "--json"],
-                        capsys)
+    code = main(["--data-dir", str(data_dir), "data", "import", str(source), "--decimal", ",", "--json"])
+    out = capsys.readouterr().out
     payload = json.loads(out)
     assert (code, payload["decimal_mark"], payload["decimal_stated"]) == (0, ",", True)
     assert payload["changes"][0]["new_value"] == "1250"
     with pytest.raises(SystemExit):
-        run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--decimal", "x"], capsys)
+        main(["--data-dir", str(data_dir), "data", "import", str(source), "--decimal", "x"])
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
