@@ -151,8 +151,9 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         places = pres.answer_municipalities(reply, index.registry)
         cache[message["id"]] = {
             "table": pres.figure_table(figures, index.registry, lang) if figures else None,
-            "chart": chart.to_dict() if chart is not None else None,
-            "map": pres.map_spec(places, lang) if places else None,
+            "chart": pres.with_arrow_datasets(chart.to_dict()) if chart is not None else None,
+            "map": pres.with_arrow_datasets(pres.map_spec(places, lang, geometry_url=pres.STATIC_GEOMETRY_URL))
+            if places else None,
             "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
         }
     found: dict[str, Any] = cache[message["id"]]
@@ -366,7 +367,8 @@ def main() -> None:
             columns[n % 2].button(example, on_click=set_pending, args=(example,), width="stretch")
         with st.container(key="overview-map"), guarded(lang):
             st.caption(text("overview_map", lang))
-            st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False), width="stretch")
+            st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False, geometry_url=pres.STATIC_GEOMETRY_URL),
+                               width="stretch")
             st.caption(text("map_attribution", lang))
     for message in st.session_state.messages:
         render_message(message, index)

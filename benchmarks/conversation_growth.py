@@ -25,8 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # load_streamlit, next to this file
 
-from load_chat import QUESTIONS  # noqa: E402
-from load_streamlit import ROOT, ProtocolSession, free_port, start_server, stop_server  # noqa: E402
+from load_chat import QUESTIONS
+from load_streamlit import ROOT, ProtocolSession, free_port, start_server, stop_server
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -23,7 +23,7 @@ imports Streamlit.
 
 from __future__ import annotations
 
-from assistant.presentation.charts import explorer_chart, figure_chart
+from assistant.presentation.charts import explorer_chart, figure_chart, with_arrow_datasets
 from assistant.presentation.explorer import (
     ExplorerView,
     change_text,
@@ -36,7 +36,16 @@ from assistant.presentation.feedback import append_feedback, feedback_record
 from assistant.presentation.figure_table import DisplayTable, csv_file_name, figure_table, figures_csv
 from assistant.presentation.labels import FigureDict, format_value, has_synthetic, rank_text, safe_metric_name
 from assistant.presentation.reply_details import extra_notices, project_markdown, sources_markdown, tool_calls_json
-from assistant.presentation.ruhr_map import GEO_DIR, GeoData, answer_municipalities, load_geo, map_spec
+from assistant.presentation.ruhr_map import (
+    GEO_DIR,
+    STATIC_GEOMETRY_FILE,
+    STATIC_GEOMETRY_URL,
+    GeoData,
+    answer_municipalities,
+    display_geojson,
+    load_geo,
+    map_spec,
+)
 from assistant.presentation.safe_markdown import as_sentence, escape_markdown, inert_markdown, markdown_link, safe_url
 from assistant.presentation.share_links import clean_question, share_link, share_params
 from assistant.presentation.status import (
@@ -50,6 +59,8 @@ from assistant.presentation.status import (
 
 __all__ = [
     "GEO_DIR",
+    "STATIC_GEOMETRY_FILE",
+    "STATIC_GEOMETRY_URL",
     "DisplayTable",
     "ExplorerView",
     "FigureDict",
@@ -62,6 +73,7 @@ __all__ = [
     "clean_question",
     "csv_file_name",
     "default_area_weights",
+    "display_geojson",
     "escape_markdown",
     "explorer_chart",
     "explorer_view",
@@ -91,4 +103,5 @@ __all__ = [
     "tool_calls_json",
     "warm_up",
     "what_if_table",
+    "with_arrow_datasets",
 ]

@@ -169,3 +169,30 @@ def explorer_chart(view: ExplorerView, lang: Lang) -> Any:
     # Streamlit fits axes and legend into `height`, so it is generous
     title = alt.TitleParams(text("score_unit", lang), fontSize=11, anchor="start", fontWeight="normal")
     return _configure(alt.layer(bars, rule).properties(height=380, width="container", title=title), lang)
+
+
+def with_arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a Vega-Lite spec whose named tabular datasets are Arrow IPC stream bytes.
+
+    Streamlit sends a chart's named datasets as Arrow and converts lists of rows on every call of
+    `st.vega_lite_chart`, that is for every earlier answer on every rerun; bytes it passes on as
+    they are. Converting once, when an answer's chart is built, keeps a rerun's cost from growing
+    with the conversation. GeoJSON and empty datasets stay as they are (Vega needs them as JSON).
+    """
+    import pyarrow as pa
+
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    converted: dict[str, Any] = {}
+    for name, rows in datasets.items():
+        tabular = isinstance(rows, list) and rows and all(isinstance(r, dict) and "geometry" not in r for r in rows)
+        if not tabular:
+            converted[name] = rows
+            continue
+        table = pa.Table.from_pandas(pd.DataFrame(rows))
+        sink = pa.BufferOutputStream()
+        with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+            writer.write_table(table)
+        converted[name] = sink.getvalue().to_pybytes()
+    return {**spec, "datasets": converted}
