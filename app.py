@@ -21,6 +21,7 @@ from assistant import presentation as pres
 from assistant.chat import Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
+from assistant.language import detect_language
 from assistant.registry import AREA_IDS, AREA_NAMES
 from assistant.retrieval import IndexStatus
 from assistant.settings import Settings
@@ -76,8 +77,10 @@ def init_session() -> None:
         state.messages = []
         state.artifacts = {}
         params = st.query_params
-        state.lang = as_lang(params.get("lang"), language_from_locale(st.context.locale))
         state.pending = pres.clean_question(params.get("q"))
+        browser = language_from_locale(st.context.locale)
+        state.lang = as_lang(params.get("lang"), detect_language(state.pending, browser) if state.pending else browser)
+        state.lang_chosen = params.get("lang") in LANGS  # a link's language counts as the visitor's choice
 
 
 def assistant() -> Assistant:
@@ -110,6 +113,22 @@ def ask(question: str) -> None:
 
 def set_pending(question: str) -> None:
     st.session_state.pending = question
+
+
+def follow_question_language() -> None:
+    """Before the run that answers: the page takes the question's language unless the visitor
+    chose one (radio or link). The answer comes in the question's language, so an English
+    browser asking in German gets a German page, not German text in English chrome."""
+    state = st.session_state
+    question = state.get("question")
+    if not question or state.get("lang_chosen"):
+        return
+    chat = state.get("assistant")
+    state.lang = detect_language(str(question), chat.state.language if chat is not None else state.lang)
+
+
+def choose_language() -> None:
+    st.session_state.lang_chosen = True
 
 
 def new_conversation() -> None:
@@ -155,6 +174,9 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
             "map": pres.with_arrow_datasets(pres.map_spec(places, lang, geometry_url=pres.STATIC_GEOMETRY_URL))
             if places else None,
             "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
+            "chart_alt": pres.chart_alt(figures, index, lang) if chart is not None else None,
+            "chart_text": pres.chart_summary(figures, index, lang) if chart is not None else None,
+            "map_text": pres.map_summary(places, lang) if places else None,
         }
     found: dict[str, Any] = cache[message["id"]]
     return found
@@ -179,10 +201,12 @@ def render_reply(message: dict[str, Any], index: DigitalIndex) -> None:
         left, right = st.columns(2)
         if parts["chart"] is not None:
             with left, st.container(key=f"chart-{message['id']}"), guarded(lang):
-                st.vega_lite_chart(parts["chart"], width="stretch")
+                st.caption(pres.escape_markdown(parts["chart_text"]))  # the text alternative, read first
+                st.vega_lite_chart(parts["chart"], width="stretch", alt=parts["chart_alt"])
         if parts["map"] is not None:
             with right, st.container(key=f"map-{message['id']}"), guarded(lang):
-                st.vega_lite_chart(parts["map"], width="stretch")
+                st.caption(pres.escape_markdown(parts["map_text"]))
+                st.vega_lite_chart(parts["map"], width="stretch", alt=text("map_alt", lang))
                 st.caption(text("map_attribution", lang))
     projects = message.get("cards") or reply.get("projects") or []
     if projects:
@@ -304,7 +328,7 @@ def what_if(index: DigitalIndex, lang: Lang) -> None:
 def sidebar(eng: Engine, index: DigitalIndex) -> None:
     with st.sidebar:
         st.radio(text("language", st.session_state.lang), LANGS, key="lang", horizontal=True,
-                 format_func=LANG_NAMES.__getitem__)
+                 format_func=LANG_NAMES.__getitem__, on_change=choose_language)
         lang: Lang = st.session_state.lang
         st.button(text("new_conversation", lang), on_click=new_conversation, icon=":material/restart_alt:")
         if sign_in_required():
@@ -315,6 +339,21 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
             explorer(eng, index, lang)
         with st.expander(text("whatif_heading", lang), expanded=False):
             what_if(index, lang)
+
+
+def document_language(lang: Lang) -> None:
+    """Declare the page's language on <html>, so screen readers pronounce German as German (WCAG
+    3.1.1). Streamlit's page shell hard-codes lang="en" and offers no setting for it
+    (streamlit/streamlit#15726); st.html is not iframed, so this script reaches the top document.
+    It runs again only when the language changes (an unchanged element is not re-rendered)."""
+    with st.sidebar:
+        st.html(pres.document_language_script(lang), unsafe_allow_javascript=True)
+
+
+def page_language(lang: Lang) -> Lang:
+    """The language of the latest answer (what most of the page says), else the interface's."""
+    replies = [m["reply"] for m in st.session_state.messages if "reply" in m]
+    return as_lang(replies[-1].get("language"), lang) if replies else lang
 
 
 # --- optional sign-in ------------------------------------------------------------------------------
@@ -344,6 +383,7 @@ def signed_in(lang: Lang) -> bool:
 def main() -> None:
     st.set_page_config(page_title="Digital-Index Ruhr", page_icon="📊", layout="wide")
     init_session()
+    st.html(pres.PAGE_CSS)  # contrast and focus ring (style only: takes no space on the page)
     lang: Lang = st.session_state.lang
     if not signed_in(lang):
         return
@@ -359,7 +399,8 @@ def main() -> None:
     st.title(text("title", lang))
     st.caption(text("intro", lang))
     banner = st.empty()
-    typed = st.chat_input(text("chat_placeholder", lang), max_chars=2000)
+    typed = st.chat_input(text("chat_placeholder", lang), max_chars=2000, key="question",
+                          on_submit=follow_question_language)
     if not st.session_state.messages and not typed and not st.session_state.pending:
         st.markdown(text("examples_heading", lang))
         columns = st.columns(2)
@@ -368,7 +409,7 @@ def main() -> None:
         with st.container(key="overview-map"), guarded(lang):
             st.caption(text("overview_map", lang))
             st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False, geometry_url=pres.STATIC_GEOMETRY_URL),
-                               width="stretch")
+                               width="stretch", alt=text("overview_map", lang))
             st.caption(text("map_attribution", lang))
     for message in st.session_state.messages:
         render_message(message, index)
@@ -382,6 +423,7 @@ def main() -> None:
     figures = [f for m in st.session_state.messages for f in (m.get("reply") or {}).get("figures") or []]
     if pres.has_synthetic(figures):
         banner.warning(text("synthetic_banner", lang), icon="⚠️")
+    document_language(page_language(lang))
 
 
 def run(page: Callable[[], None] = main) -> None:

@@ -81,6 +81,17 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "col_area": ("Bereich", "Area"),
         "col_score": ("Punktzahl", "Score"),
         "rank_of": ("{rank} von {of}", "{rank} of {of}"),
+        "rank_word": ("Platz", "rank"),
+        "chart_summary": (
+            "Balkendiagramm {title}: {bars}. Gestrichelte Linie: {reference}.",
+            "Bar chart {title}: {bars}. Dashed line: {reference}.",
+        ),
+        "chart_alt": ("Balkendiagramm {title}", "Bar chart {title}"),
+        "map_summary": (
+            "Karte der 53 Kommunen des Ruhrgebiets; farbig hervorgehoben: {names}.",
+            "Map of the 53 municipalities of the Ruhr area; highlighted in colour: {names}.",
+        ),
+        "map_alt": ("Karte des Ruhrgebiets", "Map of the Ruhr area"),
         "ruhr_average": ("Ruhrgebiet = 100", "Ruhr average = 100"),
         "ruhr_mean": ("Ruhrgebiet-Mittelwert {value}", "Ruhr mean {value}"),
         "above": ("über Durchschnitt", "above average"),

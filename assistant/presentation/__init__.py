@@ -17,13 +17,23 @@ imports Streamlit.
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls
 - `explorer`: the sidebar explorer, what-if table and reusable projects
+- `accessibility`: contrast and focus CSS, the document-language script
 - `status`: data provenance, backend and project-index status, start-up warm-up
 - `share_links` and `feedback`: links that ask again, and feedback.jsonl records
 """
 
 from __future__ import annotations
 
-from assistant.presentation.charts import explorer_chart, figure_chart, with_arrow_datasets
+from assistant.presentation.accessibility import PAGE_CSS, document_language_script
+from assistant.presentation.charts import (
+    BarData,
+    chart_alt,
+    chart_summary,
+    explorer_chart,
+    figure_bars,
+    figure_chart,
+    with_arrow_datasets,
+)
 from assistant.presentation.explorer import (
     ExplorerView,
     change_text,
@@ -45,6 +55,7 @@ from assistant.presentation.ruhr_map import (
     display_geojson,
     load_geo,
     map_spec,
+    map_summary,
 )
 from assistant.presentation.safe_markdown import as_sentence, escape_markdown, inert_markdown, markdown_link, safe_url
 from assistant.presentation.share_links import clean_question, share_link, share_params
@@ -59,8 +70,10 @@ from assistant.presentation.status import (
 
 __all__ = [
     "GEO_DIR",
+    "PAGE_CSS",
     "STATIC_GEOMETRY_FILE",
     "STATIC_GEOMETRY_URL",
+    "BarData",
     "DisplayTable",
     "ExplorerView",
     "FigureDict",
@@ -70,15 +83,19 @@ __all__ = [
     "as_sentence",
     "backend_description",
     "change_text",
+    "chart_alt",
+    "chart_summary",
     "clean_question",
     "csv_file_name",
     "default_area_weights",
     "display_geojson",
+    "document_language_script",
     "escape_markdown",
     "explorer_chart",
     "explorer_view",
     "extra_notices",
     "feedback_record",
+    "figure_bars",
     "figure_chart",
     "figure_table",
     "figures_csv",
@@ -88,6 +105,7 @@ __all__ = [
     "inert_markdown",
     "load_geo",
     "map_spec",
+    "map_summary",
     "markdown_link",
     "project_index_status",
     "project_markdown",

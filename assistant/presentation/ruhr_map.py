@@ -154,8 +154,10 @@ def _map_base(lang: Lang, height: int) -> str:
         tooltip=[alt.Tooltip("properties.name:N", title=text("col_municipality", lang))],
     )
     marks = alt.Chart(alt.NamedData("labels"))
-    dots = marks.mark_circle(color="#1f2937", size=28).encode(longitude="lon:Q", latitude="lat:Q")
-    names = marks.mark_text(dy=-9, fontSize=12, fontWeight="bold", color="#111827").encode(
+    # dots and names repeat what the colouring and the text summary say: hidden from screen readers
+    # (an empty layer would otherwise be an unnamed graphic, axe 'svg-img-alt')
+    dots = marks.mark_circle(color="#1f2937", size=28, aria=False).encode(longitude="lon:Q", latitude="lat:Q")
+    names = marks.mark_text(dy=-9, fontSize=12, fontWeight="bold", color="#111827", aria=False).encode(
         longitude="lon:Q", latitude="lat:Q", text="name:N",
     )
     chart = alt.layer(shapes, dots, names).project(type="mercator").properties(width="container", height=height)
@@ -190,6 +192,13 @@ def map_spec(
         spec["layer"][0]["data"] = {"url": geometry_url, "format": {"type": "json", "property": "features"}}
         spec["datasets"] = {"labels": labels}
     return spec
+
+
+def map_summary(highlight: Iterable[str], lang: Lang, geo: GeoData | None = None) -> str:
+    """The map in words: which of the 53 municipalities it colours (the map shows no numbers)."""
+    geo = geo or load_geo()
+    names = [geo.names[a] for a in dict.fromkeys(highlight) if a in geo.names]
+    return text("map_summary", lang, names=", ".join(names) or "–")
 
 
 def answer_municipalities(reply: Mapping[str, Any], registry: Registry) -> list[str]:
