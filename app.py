@@ -81,6 +81,8 @@ def init_session() -> None:
         browser = language_from_locale(st.context.locale)
         state.lang = as_lang(params.get("lang"), detect_language(state.pending, browser) if state.pending else browser)
         state.lang_chosen = params.get("lang") in LANGS  # a link's language counts as the visitor's choice
+    elif "lang" not in state:  # back from a page that had no language radio
+        state.lang = language_from_locale(st.context.locale)
 
 
 def assistant() -> Assistant:
@@ -331,6 +333,9 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
                  format_func=LANG_NAMES.__getitem__, on_change=choose_language)
         lang: Lang = st.session_state.lang
         st.button(text("new_conversation", lang), on_click=new_conversation, icon=":material/restart_alt:")
+        st.page_link("pages/erklaerung_barrierefreiheit.py", label=text("statement_title", lang),
+                     icon=":material/accessibility:")
+        st.page_link("pages/leichte_sprache.py", label=text("plain_title", lang), icon=":material/menu_book:")
         if sign_in_required():
             st.button(text("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         with guarded(lang):

@@ -183,6 +183,15 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "Change the weights of the four areas; the ranking shows the change against the default weights.",
         ),
         "whatif_reset": ("Standardgewichte", "Default weights"),
+        # accessibility statement and Leichte Sprache (pages/)
+        "statement_title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+        "plain_title": ("Leichte Sprache", "Easy-to-read (Leichte Sprache)"),
+        "barrier_message": ("Welche Barriere ist Ihnen begegnet?", "Which barrier did you meet?"),
+        "barrier_contact": ("Kontakt für eine Antwort (freiwillig)", "Contact for a reply (optional)"),
+        "barrier_send": ("Meldung senden", "Send report"),
+        "barrier_thanks": ("Danke. Ihre Meldung ist gespeichert.", "Thank you. Your report has been saved."),
+        "barrier_empty": ("Bitte beschreiben Sie die Barriere.", "Please describe the barrier."),
+        "back_to_chat": ("Zurück zum Chat", "Back to the chat"),
         "kreisfreie_staedte": ("kreisfreie Städte", "independent cities"),
     }
 )

@@ -18,6 +18,7 @@ imports Streamlit.
 - `reply_details`: project cards, source lines, notices, tool calls
 - `explorer`: the sidebar explorer, what-if table and reusable projects
 - `accessibility`: contrast and focus CSS, the document-language script
+- `statement`: the accessibility statement, the Leichte-Sprache text, barrier reports
 - `status`: data provenance, backend and project-index status, start-up warm-up
 - `share_links` and `feedback`: links that ask again, and feedback.jsonl records
 """
@@ -59,6 +60,14 @@ from assistant.presentation.ruhr_map import (
 )
 from assistant.presentation.safe_markdown import as_sentence, escape_markdown, inert_markdown, markdown_link, safe_url
 from assistant.presentation.share_links import clean_question, share_link, share_params
+from assistant.presentation.statement import (
+    KNOWN_GAPS,
+    OMBUDS_NAME,
+    OMBUDS_URL,
+    barrier_report_record,
+    plain_language_markdown,
+    statement_markdown,
+)
 from assistant.presentation.status import (
     backend_description,
     index_has_synthetic,
@@ -70,6 +79,9 @@ from assistant.presentation.status import (
 
 __all__ = [
     "GEO_DIR",
+    "KNOWN_GAPS",
+    "OMBUDS_NAME",
+    "OMBUDS_URL",
     "PAGE_CSS",
     "STATIC_GEOMETRY_FILE",
     "STATIC_GEOMETRY_URL",
@@ -82,6 +94,7 @@ __all__ = [
     "append_feedback",
     "as_sentence",
     "backend_description",
+    "barrier_report_record",
     "change_text",
     "chart_alt",
     "chart_summary",
@@ -107,6 +120,7 @@ __all__ = [
     "map_spec",
     "map_summary",
     "markdown_link",
+    "plain_language_markdown",
     "project_index_status",
     "project_markdown",
     "provenance_counts",
@@ -118,6 +132,7 @@ __all__ = [
     "share_link",
     "share_params",
     "sources_markdown",
+    "statement_markdown",
     "tool_calls_json",
     "warm_up",
     "what_if_table",
