@@ -55,6 +55,13 @@ def reusable_projects(_eng: Engine, name: str, lang: Lang) -> tuple[list[dict[st
     return pres.reusable_projects(_eng, name, lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def what_if_ranking(_index: DigitalIndex, weights: tuple[tuple[str, float], ...], lang: Lang) -> Any:
+    """The sidebar's what-if ranking, computed once per weights and language: the sidebar is drawn
+    on every rerun, and a question does not change the weights."""
+    return pres.what_if_table(_index, dict(weights), lang)
+
+
 # --- guards --------------------------------------------------------------------------------------
 
 @contextmanager
@@ -321,7 +328,7 @@ def what_if(index: DigitalIndex, lang: Lang) -> None:
         )
     st.button(text("whatif_reset", lang), on_click=reset_weights, args=(defaults,), key="weights-reset")
     with guarded(lang):
-        table = pres.what_if_table(index, weights, lang)
+        table = what_if_ranking(index, tuple(weights.items()), lang)
         st.dataframe(table, hide_index=True, height=320, width="stretch")
         if pres.index_has_synthetic(index):
             st.caption("🟠 " + text("synthetic_short", lang))

@@ -44,6 +44,11 @@ KNOWN_GAPS: tuple[tuple[str, str, str], ...] = (
      "Streamlit binds single keys to commands (e.g. \"c\" outside input fields); the app cannot switch "
      "them off (WCAG 2.1.4).",
      "https://github.com/streamlit/streamlit/issues/16954"),
+    ("Streamlits eigene Bedienelemente sind englisch beschriftet, auch auf der deutschen Seite "
+     "(z. B. „Skip to main content“, „Download as CSV“, „Fullscreen“ an Tabelle, Diagramm und Karte).",
+     "Streamlit's own controls are labelled in English, also on the German page (e.g. \"Skip to main "
+     "content\", \"Download as CSV\", \"Fullscreen\" on table, chart and map).",
+     "https://github.com/streamlit/streamlit/issues/1353"),
     ("Eine Erklärung in Deutscher Gebärdensprache fehlt noch.",
      "An explanation in German Sign Language is still missing.", ""),
     ("Geprüft wurde automatisch (axe-core, WCAG 2.1 A/AA) und mit der Tastatur; ein vollständiger "
