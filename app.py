@@ -177,8 +177,10 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         figures = reply.get("figures") or []
         chart = pres.figure_chart(figures, index, lang) if figures else None
         places = pres.answer_municipalities(reply, index.registry)
+        table = pres.figure_table(figures, index.registry, lang) if figures else None
         cache[message["id"]] = {
-            "table": pres.figure_table(figures, index.registry, lang) if figures else None,
+            "table": table,
+            "table_arrow": table.as_arrow() if table is not None else None,
             "chart": pres.with_arrow_datasets(chart.to_dict()) if chart is not None else None,
             "map": pres.with_arrow_datasets(pres.map_spec(places, lang, geometry_url=pres.STATIC_GEOMETRY_URL))
             if places else None,
@@ -202,7 +204,7 @@ def render_reply(message: dict[str, Any], index: DigitalIndex) -> None:
         with st.container(key=f"table-{message['id']}"), guarded(lang):
             table = parts["table"]
             st.dataframe(
-                table.frame, hide_index=True, width="stretch", placeholder="",
+                parts["table_arrow"], hide_index=True, width="stretch", placeholder="",
                 column_config={table.link_column: st.column_config.LinkColumn(
                     table.link_column, display_text=r"https?://(?:www\.)?([^/]+)")},
             )
