@@ -21,6 +21,7 @@ from assistant import presentation as pres
 from assistant.chat import Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
+from assistant.language import detect_language
 from assistant.registry import AREA_IDS, AREA_NAMES
 from assistant.retrieval import IndexStatus
 from assistant.settings import Settings
@@ -55,6 +56,13 @@ def reusable_projects(_eng: Engine, name: str, lang: Lang) -> tuple[list[dict[st
     return pres.reusable_projects(_eng, name, lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def what_if_ranking(_index: DigitalIndex, weights: tuple[tuple[str, float], ...], lang: Lang) -> Any:
+    """The sidebar's what-if ranking, computed once per weights and language: the sidebar is drawn
+    on every rerun, and a question does not change the weights."""
+    return pres.what_if_table(_index, dict(weights), lang)
+
+
 # --- guards --------------------------------------------------------------------------------------
 
 @contextmanager
@@ -77,8 +85,12 @@ def init_session() -> None:
         state.messages = []
         state.artifacts = {}
         params = st.query_params
-        state.lang = as_lang(params.get("lang"), language_from_locale(st.context.locale))
         state.pending = pres.clean_question(params.get("q"))
+        browser = language_from_locale(st.context.locale)
+        state.lang = as_lang(params.get("lang"), detect_language(state.pending, browser) if state.pending else browser)
+        state.lang_chosen = params.get("lang") in LANGS  # a link's language counts as the visitor's choice
+    elif "lang" not in state:  # back from a page that had no language radio
+        state.lang = language_from_locale(st.context.locale)
 
 
 def assistant() -> Assistant:
@@ -111,6 +123,22 @@ def ask(question: str) -> None:
 
 def set_pending(question: str) -> None:
     st.session_state.pending = question
+
+
+def follow_question_language() -> None:
+    """Before the run that answers: the page takes the question's language unless the visitor
+    chose one (radio or link). The answer comes in the question's language, so an English
+    browser asking in German gets a German page, not German text in English chrome."""
+    state = st.session_state
+    question = state.get("question")
+    if not question or state.get("lang_chosen"):
+        return
+    chat = state.get("assistant")
+    state.lang = detect_language(str(question), chat.state.language if chat is not None else state.lang)
+
+
+def choose_language() -> None:
+    st.session_state.lang_chosen = True
 
 
 def new_conversation() -> None:
@@ -150,11 +178,17 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         figures = reply.get("figures") or []
         chart = pres.figure_chart(figures, index, lang) if figures else None
         places = pres.answer_municipalities(reply, index.registry)
+        table = pres.figure_table(figures, index.registry, lang) if figures else None
         cache[message["id"]] = {
-            "table": pres.figure_table(figures, index.registry, lang) if figures else None,
-            "chart": chart.to_dict() if chart is not None else None,
-            "map": pres.map_spec(places, lang) if places else None,
+            "table": table,
+            "table_arrow": table.as_arrow() if table is not None else None,
+            "chart": pres.with_arrow_datasets(chart.to_dict()) if chart is not None else None,
+            "map": pres.with_arrow_datasets(pres.map_spec(places, lang, geometry_url=pres.STATIC_GEOMETRY_URL))
+            if places else None,
             "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
+            "chart_alt": pres.chart_alt(figures, index, lang) if chart is not None else None,
+            "chart_text": pres.chart_summary(figures, index, lang) if chart is not None else None,
+            "map_text": pres.map_summary(places, lang) if places else None,
         }
     found: dict[str, Any] = cache[message["id"]]
     return found
@@ -171,7 +205,7 @@ def render_reply(message: dict[str, Any], index: DigitalIndex) -> None:
         with st.container(key=f"table-{message['id']}"), guarded(lang):
             table = parts["table"]
             st.dataframe(
-                table.frame, hide_index=True, width="stretch", placeholder="",
+                parts["table_arrow"], hide_index=True, width="stretch", placeholder="",
                 column_config={table.link_column: st.column_config.LinkColumn(
                     table.link_column, display_text=r"https?://(?:www\.)?([^/]+)")},
             )
@@ -179,10 +213,12 @@ def render_reply(message: dict[str, Any], index: DigitalIndex) -> None:
         left, right = st.columns(2)
         if parts["chart"] is not None:
             with left, st.container(key=f"chart-{message['id']}"), guarded(lang):
-                st.vega_lite_chart(parts["chart"], width="stretch")
+                st.caption(pres.escape_markdown(parts["chart_text"]))  # the text alternative, read first
+                st.vega_lite_chart(parts["chart"], width="stretch", alt=parts["chart_alt"])
         if parts["map"] is not None:
             with right, st.container(key=f"map-{message['id']}"), guarded(lang):
-                st.vega_lite_chart(parts["map"], width="stretch")
+                st.caption(pres.escape_markdown(parts["map_text"]))
+                st.vega_lite_chart(parts["map"], width="stretch", alt=text("map_alt", lang))
                 st.caption(text("map_attribution", lang))
     projects = message.get("cards") or reply.get("projects") or []
     if projects:
@@ -295,7 +331,7 @@ def what_if(index: DigitalIndex, lang: Lang) -> None:
         )
     st.button(text("whatif_reset", lang), on_click=reset_weights, args=(defaults,), key="weights-reset")
     with guarded(lang):
-        table = pres.what_if_table(index, weights, lang)
+        table = what_if_ranking(index, tuple(weights.items()), lang)
         st.dataframe(table, hide_index=True, height=320, width="stretch")
         if pres.index_has_synthetic(index):
             st.caption("🟠 " + text("synthetic_short", lang))
@@ -304,9 +340,12 @@ def what_if(index: DigitalIndex, lang: Lang) -> None:
 def sidebar(eng: Engine, index: DigitalIndex) -> None:
     with st.sidebar:
         st.radio(text("language", st.session_state.lang), LANGS, key="lang", horizontal=True,
-                 format_func=LANG_NAMES.__getitem__)
+                 format_func=LANG_NAMES.__getitem__, on_change=choose_language)
         lang: Lang = st.session_state.lang
         st.button(text("new_conversation", lang), on_click=new_conversation, icon=":material/restart_alt:")
+        st.page_link("pages/erklaerung_barrierefreiheit.py", label=text("statement_title", lang),
+                     icon=":material/accessibility:")
+        st.page_link("pages/leichte_sprache.py", label=text("plain_title", lang), icon=":material/menu_book:")
         if sign_in_required():
             st.button(text("sign_out", lang), on_click=st.logout, icon=":material/logout:")
         with guarded(lang):
@@ -320,6 +359,21 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
             st.caption(text("data_status_intro", lang))
             st.table(indicators)
             st.table(sources)
+
+
+def document_language(lang: Lang) -> None:
+    """Declare the page's language on <html>, so screen readers pronounce German as German (WCAG
+    3.1.1). Streamlit's page shell hard-codes lang="en" and offers no setting for it
+    (streamlit/streamlit#15726); st.html is not iframed, so this script reaches the top document.
+    It runs again only when the language changes (an unchanged element is not re-rendered)."""
+    with st.sidebar:
+        st.html(pres.document_language_script(lang), unsafe_allow_javascript=True)
+
+
+def page_language(lang: Lang) -> Lang:
+    """The language of the latest answer (what most of the page says), else the interface's."""
+    replies = [m["reply"] for m in st.session_state.messages if "reply" in m]
+    return as_lang(replies[-1].get("language"), lang) if replies else lang
 
 
 # --- optional sign-in ------------------------------------------------------------------------------
@@ -349,6 +403,7 @@ def signed_in(lang: Lang) -> bool:
 def main() -> None:
     st.set_page_config(page_title="Digital-Index Ruhr", page_icon="📊", layout="wide")
     init_session()
+    st.html(pres.PAGE_CSS)  # contrast and focus ring (style only: takes no space on the page)
     lang: Lang = st.session_state.lang
     if not signed_in(lang):
         return
@@ -364,7 +419,8 @@ def main() -> None:
     st.title(text("title", lang))
     st.caption(text("intro", lang))
     banner = st.empty()
-    typed = st.chat_input(text("chat_placeholder", lang), max_chars=MAX_QUESTION_CHARS)
+    typed = st.chat_input(text("chat_placeholder", lang), max_chars=MAX_QUESTION_CHARS, key="question",
+                          on_submit=follow_question_language)
     if not st.session_state.messages and not typed and not st.session_state.pending:
         st.markdown(text("examples_heading", lang))
         columns = st.columns(2)
@@ -372,7 +428,8 @@ def main() -> None:
             columns[n % 2].button(example, on_click=set_pending, args=(example,), width="stretch")
         with st.container(key="overview-map"), guarded(lang):
             st.caption(text("overview_map", lang))
-            st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False), width="stretch")
+            st.vega_lite_chart(pres.map_spec([], lang, height=300, legend=False, geometry_url=pres.STATIC_GEOMETRY_URL),
+                               width="stretch", alt=text("overview_map", lang))
             st.caption(text("map_attribution", lang))
     for message in st.session_state.messages:
         render_message(message, index)
@@ -386,6 +443,7 @@ def main() -> None:
     figures = [f for m in st.session_state.messages for f in (m.get("reply") or {}).get("figures") or []]
     if pres.has_synthetic(figures):
         banner.warning(text("synthetic_banner", lang), icon="⚠️")
+    document_language(page_language(lang))
 
 
 def run(page: Callable[[], None] = main) -> None:

@@ -81,6 +81,17 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "col_area": ("Bereich", "Area"),
         "col_score": ("Punktzahl", "Score"),
         "rank_of": ("{rank} von {of}", "{rank} of {of}"),
+        "rank_word": ("Platz", "rank"),
+        "chart_summary": (
+            "Balkendiagramm {title}: {bars}. Gestrichelte Linie: {reference}.",
+            "Bar chart {title}: {bars}. Dashed line: {reference}.",
+        ),
+        "chart_alt": ("Balkendiagramm {title}", "Bar chart {title}"),
+        "map_summary": (
+            "Karte der 53 Kommunen des Ruhrgebiets; farbig hervorgehoben: {names}.",
+            "Map of the 53 municipalities of the Ruhr area; highlighted in colour: {names}.",
+        ),
+        "map_alt": ("Karte des Ruhrgebiets", "Map of the Ruhr area"),
         "ruhr_average": ("Ruhrgebiet = 100", "Ruhr average = 100"),
         "ruhr_mean": ("Ruhrgebiet-Mittelwert {value}", "Ruhr mean {value}"),
         "above": ("über Durchschnitt", "above average"),
@@ -186,6 +197,15 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "Change the weights of the four areas; the ranking shows the change against the default weights.",
         ),
         "whatif_reset": ("Standardgewichte", "Default weights"),
+        # accessibility statement and Leichte Sprache (pages/)
+        "statement_title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+        "plain_title": ("Leichte Sprache", "Easy-to-read (Leichte Sprache)"),
+        "barrier_message": ("Welche Barriere ist Ihnen begegnet?", "Which barrier did you meet?"),
+        "barrier_contact": ("Kontakt für eine Antwort (freiwillig)", "Contact for a reply (optional)"),
+        "barrier_send": ("Meldung senden", "Send report"),
+        "barrier_thanks": ("Danke. Ihre Meldung ist gespeichert.", "Thank you. Your report has been saved."),
+        "barrier_empty": ("Bitte beschreiben Sie die Barriere.", "Please describe the barrier."),
+        "back_to_chat": ("Zurück zum Chat", "Back to the chat"),
         "kreisfreie_staedte": ("kreisfreie Städte", "independent cities"),
     }
 )

@@ -351,3 +351,95 @@ def test_numeric_questions_work_without_a_project_index(home: Path) -> None:
         assert "assistant index build" in all_markdown(last_answer(at))
     finally:
         _fresh()
+
+
+# --- language and accessibility --------------------------------------------------------------------
+
+def page_language_script(at: AppTest) -> str:
+    """The document-language script the page sends (st.html with JavaScript), as text."""
+    scripts = [h.proto.body for h in at.get("html") if "documentElement.lang" in h.proto.body]
+    assert len(scripts) == 1, scripts
+    return str(scripts[0])
+
+
+def test_a_german_question_on_an_english_browser_gets_a_german_page(app: AppTest) -> None:
+    app.context = {"locale": "en-US"}
+    app.run()
+    assert app.chat_input[0].placeholder.startswith("Your question")
+    assert '"en"' in page_language_script(app)
+    ask(app, HAGEN_QUESTION)
+    assert app.session_state["lang"] == "de"
+    assert app.chat_input[0].placeholder.startswith("Ihre Frage")
+    assert '"de"' in page_language_script(app)
+    assert "Diagramm" not in "".join(b.label for b in app.sidebar.button)  # sidebar is German too
+    assert any(b.label == "Neues Gespräch" for b in app.sidebar.button)
+
+
+def test_a_chosen_interface_language_is_kept_and_the_document_follows_the_answer(app: AppTest) -> None:
+    app.run()
+    app.sidebar.radio[0].set_value("en").run()
+    ask(app, HAGEN_QUESTION)
+    assert app.session_state["lang"] == "en"  # the visitor's choice wins for the interface
+    assert "Hagen" in last_answer(app).markdown[0].value
+    assert '"de"' in page_language_script(app)  # the answer, most of the page, is German
+
+
+def test_chart_and_map_have_a_text_alternative_before_them(app: AppTest, index: DigitalIndex) -> None:
+    ask(app, HAGEN_QUESTION)
+    answer = last_answer(app)
+    figures = index.compare(["Hagen"], ["fibre_households"])
+    hagen = pres.format_value(float(str(figures[0]["value"])), "%", "de")
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in answer.caption]
+    chart_text = next(c for c in captions if c.startswith("Balkendiagramm"))
+    assert f"Hagen {hagen}, Platz {figures[0]['rank']} von 53" in chart_text
+    assert "Ruhrgebiet-Mittelwert" in chart_text
+    assert any(c.startswith("Karte der 53 Kommunen") and "Hagen" in c for c in captions)
+    assert all(c.proto.alt for c in charts(answer))  # an accessible name on each graphic
+
+
+def test_statement_and_plain_language_are_linked_from_the_sidebar(app: AppTest) -> None:
+    app.run()
+    labels = {link.proto.label: link.proto.page for link in app.sidebar.get("page_link")}
+    assert labels["Erklärung zur Barrierefreiheit"].endswith("erklaerung_barrierefreiheit")
+    assert labels["Leichte Sprache"].endswith("leichte_sprache")
+
+
+def open_page(app: AppTest, page: str) -> AppTest:
+    app.run()
+    return app.switch_page(f"pages/{page}.py").run()
+
+
+def test_accessibility_statement_names_gaps_and_the_ombuds_office_and_takes_reports(app: AppTest, home: Path) -> None:
+    at = open_page(app, "erklaerung_barrierefreiheit")
+    assert not at.exception
+    assert at.title[0].value == "Erklärung zur Barrierefreiheit"
+    body = all_markdown(at)
+    assert "teilweise barrierefrei" in body
+    assert pres.OMBUDS_NAME in body
+    assert pres.OMBUDS_URL in body
+    assert "https://github.com/streamlit/streamlit/issues/15726" in body
+    at.button[0].click().run()  # an empty report is refused
+    assert at.warning
+    assert not (home / "feedback.jsonl").exists()
+    at.text_area[0].set_value("Die Karte ist für mich nicht lesbar.")
+    at.text_input[0].set_value("a@example.org")
+    at.button[0].click().run()
+    assert not at.exception
+    record = json.loads((home / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert record["kind"] == "accessibility"
+    assert record["message"] == "Die Karte ist für mich nicht lesbar."
+    assert record["contact"] == "a@example.org"
+
+
+def test_plain_language_page_follows_the_chat_language(app: AppTest) -> None:
+    at = open_page(app, "leichte_sprache")
+    assert not at.exception
+    assert at.title[0].value == "Leichte Sprache"
+    assert "Der Assistent erfindet keine Zahlen." in all_markdown(at)
+    at.switch_page("app.py").run()
+    at.sidebar.radio[0].set_value("en").run()
+    at.switch_page("pages/leichte_sprache.py").run()
+    assert "does not make up numbers" in all_markdown(at)
+    at.switch_page("app.py").run()
+    assert not at.exception
+    assert at.chat_input[0].placeholder.startswith("Your question")  # the choice survived the pages

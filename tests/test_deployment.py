@@ -28,7 +28,9 @@ def test_streamlit_defaults_are_the_secure_ones() -> None:
     assert server["address"] == "127.0.0.1"  # only the reverse proxy reaches the app
     assert server["enableXsrfProtection"] is True
     assert server["enableCORS"] is True
-    assert server["enableStaticServing"] is False
+    # static serving is on for the map geometry only: nothing else may sit in static/
+    assert server["enableStaticServing"] is True
+    assert sorted(f.name for f in (PROJECT_ROOT / "static").iterdir()) == ["ruhr_municipalities.json"]
     assert 0 < server["maxUploadSize"] <= 10
     assert 0 < server["maxMessageSize"] <= 50
     assert client["showErrorDetails"] == "none"  # tracebacks stay in the server log

@@ -240,6 +240,32 @@ def test_map_highlights_the_answer_and_fetches_nothing(geo: pres.GeoData) -> Non
     assert overview["datasets"]["labels"] == []
 
 
+def test_page_map_loads_the_geometry_from_our_own_static_file(geo: pres.GeoData) -> None:
+    spec = pres.map_spec([HAGEN], "de", geo, geometry_url=pres.STATIC_GEOMETRY_URL)
+    data = spec["layer"][0]["data"]
+    assert data["url"] == pres.STATIC_GEOMETRY_URL
+    assert not data["url"].startswith(("http:", "https:", "//"))  # our server, relative to the page
+    assert "ruhr_municipalities" not in spec["datasets"]
+    assert len(json.dumps(spec)) < 5_000  # the spec Streamlit re-encodes on every rerun stays small
+    served = json.loads(pres.STATIC_GEOMETRY_FILE.read_text(encoding="utf-8"))
+    assert served == json.loads(pres.display_geojson(geo)), "run scripts/build_display_geometry.py"
+    assert len(served["features"]) == 53
+
+
+def test_chart_datasets_become_arrow_bytes_once(index: DigitalIndex) -> None:
+    import pyarrow as pa
+
+    figures = index.compare(["Hagen", "Bochum"], ["fibre_households"])
+    spec = pres.figure_chart(figures, index, "de").to_dict()
+    converted = pres.with_arrow_datasets(spec)
+    for name, rows in spec["datasets"].items():
+        table = pa.ipc.open_stream(converted["datasets"][name]).read_all()
+        assert table.to_pylist() == rows
+    geo_spec = pres.map_spec([HAGEN], "de")
+    assert pres.with_arrow_datasets(geo_spec)["datasets"]["ruhr_municipalities"] == geo_spec["datasets"][
+        "ruhr_municipalities"]  # GeoJSON stays JSON for Vega
+
+
 def test_answer_municipalities_come_from_figures_and_projects(index: DigitalIndex) -> None:
     reply = {
         "figures": [{"ags": HAGEN}, {"ags": HAGEN}, {"ags": "00000000"}],

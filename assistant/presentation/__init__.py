@@ -17,6 +17,8 @@ imports Streamlit.
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls
 - `explorer`: the sidebar explorer, what-if table and reusable projects
+- `accessibility`: contrast and focus CSS, the document-language script
+- `statement`: the accessibility statement, the Leichte-Sprache text, barrier reports
 - `status`: data provenance, backend and project-index status, start-up warm-up
 - `data_status_view`: the sidebar's per-indicator data status (counts, years, sources)
 - `share_links` and `feedback`: links that ask again, and feedback.jsonl records
@@ -24,7 +26,16 @@ imports Streamlit.
 
 from __future__ import annotations
 
-from assistant.presentation.charts import explorer_chart, figure_chart
+from assistant.presentation.accessibility import PAGE_CSS, document_language_script
+from assistant.presentation.charts import (
+    BarData,
+    chart_alt,
+    chart_summary,
+    explorer_chart,
+    figure_bars,
+    figure_chart,
+    with_arrow_datasets,
+)
 from assistant.presentation.data_status_view import data_status_tables
 from assistant.presentation.explorer import (
     ExplorerView,
@@ -38,9 +49,27 @@ from assistant.presentation.feedback import append_feedback, feedback_record
 from assistant.presentation.figure_table import DisplayTable, csv_file_name, figure_table, figures_csv
 from assistant.presentation.labels import FigureDict, format_value, has_synthetic, rank_text, safe_metric_name
 from assistant.presentation.reply_details import extra_notices, project_markdown, sources_markdown, tool_calls_json
-from assistant.presentation.ruhr_map import GEO_DIR, GeoData, answer_municipalities, load_geo, map_spec
+from assistant.presentation.ruhr_map import (
+    GEO_DIR,
+    STATIC_GEOMETRY_FILE,
+    STATIC_GEOMETRY_URL,
+    GeoData,
+    answer_municipalities,
+    display_geojson,
+    load_geo,
+    map_spec,
+    map_summary,
+)
 from assistant.presentation.safe_markdown import as_sentence, escape_markdown, inert_markdown, markdown_link, safe_url
 from assistant.presentation.share_links import clean_question, share_link, share_params
+from assistant.presentation.statement import (
+    KNOWN_GAPS,
+    OMBUDS_NAME,
+    OMBUDS_URL,
+    barrier_report_record,
+    plain_language_markdown,
+    statement_markdown,
+)
 from assistant.presentation.status import (
     backend_description,
     index_has_synthetic,
@@ -52,6 +81,13 @@ from assistant.presentation.status import (
 
 __all__ = [
     "GEO_DIR",
+    "KNOWN_GAPS",
+    "OMBUDS_NAME",
+    "OMBUDS_URL",
+    "PAGE_CSS",
+    "STATIC_GEOMETRY_FILE",
+    "STATIC_GEOMETRY_URL",
+    "BarData",
     "DisplayTable",
     "ExplorerView",
     "FigureDict",
@@ -60,16 +96,22 @@ __all__ = [
     "append_feedback",
     "as_sentence",
     "backend_description",
+    "barrier_report_record",
     "change_text",
+    "chart_alt",
+    "chart_summary",
     "clean_question",
     "csv_file_name",
     "data_status_tables",
     "default_area_weights",
+    "display_geojson",
+    "document_language_script",
     "escape_markdown",
     "explorer_chart",
     "explorer_view",
     "extra_notices",
     "feedback_record",
+    "figure_bars",
     "figure_chart",
     "figure_table",
     "figures_csv",
@@ -79,7 +121,9 @@ __all__ = [
     "inert_markdown",
     "load_geo",
     "map_spec",
+    "map_summary",
     "markdown_link",
+    "plain_language_markdown",
     "project_index_status",
     "project_markdown",
     "provenance_counts",
@@ -91,7 +135,9 @@ __all__ = [
     "share_link",
     "share_params",
     "sources_markdown",
+    "statement_markdown",
     "tool_calls_json",
     "warm_up",
     "what_if_table",
+    "with_arrow_datasets",
 ]

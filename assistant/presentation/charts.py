@@ -9,6 +9,7 @@ numbers follow the reader's language through a Vega locale; tooltips use `format
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -90,8 +91,19 @@ def _bar_layer(rows: list[dict[str, Any]], reference: float, reference_label: st
     return alt.layer(bars, rule, note).properties(height=alt.Step(BAR_HEIGHT), width="container")
 
 
-def figure_chart(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang) -> Any | None:
-    """A bar chart of the answer's municipalities with the reference marked, or None.
+@dataclass(frozen=True)
+class BarData:
+    """What an answer's bar chart shows: one row per bar and the marked reference. The chart and
+    its text alternative are both drawn from it, so the words say exactly what the bars show."""
+
+    rows: list[dict[str, Any]]
+    reference: float
+    reference_label: str
+    axis_title: str
+
+
+def figure_bars(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang) -> BarData | None:
+    """The bars of an answer's chart, or None when its figures make no chart.
 
     One metric: a bar per municipality; the Ruhr average (100) is marked for scores, the Ruhr
     mean of the stored values (from the ScoreTable) for an indicator. One municipality on several
@@ -103,7 +115,7 @@ def figure_chart(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang)
     metric, chosen = max(groups.items(), key=lambda item: len({f["municipality"] for f in item[1]}))
     registry = index.registry
     if len({f["municipality"] for f in chosen}) == 1 and len(groups) > 1:
-        return _profile_chart(groups, registry, lang)
+        return _profile_bars(groups, registry, lang)
     unique = list({str(f["municipality"]): f for f in reversed(chosen)}.values())[::-1]
     unit = str(unique[0].get("unit", ""))
     name = safe_metric_name(registry, metric, lang)
@@ -124,10 +136,38 @@ def figure_chart(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang)
         score_number = finite_number(score)
         better = score_number >= 100.0 if score_number is not None else value >= reference
         rows.append(_bar_row(str(f["municipality"]), value, format_value(value, unit, lang), f, better, lang))
-    return _configure(_bar_layer(rows, reference, reference_label, axis_title, lang), lang)
+    return BarData(rows, reference, reference_label, axis_title)
 
 
-def _profile_chart(groups: dict[str, list[FigureDict]], registry: Registry, lang: Lang) -> Any | None:
+def figure_chart(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang) -> Any | None:
+    """A bar chart of the answer's municipalities with the reference marked, or None."""
+    bars = figure_bars(figures, index, lang)
+    if bars is None:
+        return None
+    return _configure(_bar_layer(bars.rows, bars.reference, bars.reference_label, bars.axis_title, lang), lang)
+
+
+def chart_alt(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang) -> str | None:
+    """The chart's short accessible name ('Balkendiagramm Glasfaser-Haushalte (%)')."""
+    bars = figure_bars(figures, index, lang)
+    return text("chart_alt", lang, title=bars.axis_title) if bars is not None else None
+
+
+def chart_summary(figures: Sequence[FigureDict], index: DigitalIndex, lang: Lang) -> str | None:
+    """The chart in words, for readers who cannot see it (WCAG 1.1.1): 'Balkendiagramm
+    Glasfaser-Haushalte (%): Hagen 20,9 %, Platz 25 von 53; … Gestrichelte Linie:
+    Ruhrgebiet-Mittelwert 27,1 %.' Values and ranks are the figures' own, formatted as in the table."""
+    bars = figure_bars(figures, index, lang)
+    if bars is None:
+        return None
+    parts = []
+    for row in bars.rows:
+        rank = f", {text('rank_word', lang)} {row['rank']}" if row["rank"] else ""
+        parts.append(f"{row['label']} {row['display']}{rank} ({row['status']})")
+    return text("chart_summary", lang, title=bars.axis_title, bars="; ".join(parts), reference=bars.reference_label)
+
+
+def _profile_bars(groups: dict[str, list[FigureDict]], registry: Registry, lang: Lang) -> BarData | None:
     aggregate = [m for m in (OVERALL, *AREA_IDS) if m in groups]
     rows = []
     if aggregate:
@@ -145,7 +185,7 @@ def _profile_chart(groups: dict[str, list[FigureDict]], registry: Registry, lang
         for metric, value, f in rows
     ]
     title = f"{rows[0][2].get('municipality', '')} – {text('score_unit', lang)}"
-    return _configure(_bar_layer(data, 100.0, text("ruhr_average", lang), title, lang), lang)
+    return BarData(data, 100.0, text("ruhr_average", lang), title)
 
 
 def explorer_chart(view: ExplorerView, lang: Lang) -> Any:
@@ -169,3 +209,30 @@ def explorer_chart(view: ExplorerView, lang: Lang) -> Any:
     # Streamlit fits axes and legend into `height`, so it is generous
     title = alt.TitleParams(text("score_unit", lang), fontSize=11, anchor="start", fontWeight="normal")
     return _configure(alt.layer(bars, rule).properties(height=380, width="container", title=title), lang)
+
+
+def with_arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a Vega-Lite spec whose named tabular datasets are Arrow IPC stream bytes.
+
+    Streamlit sends a chart's named datasets as Arrow and converts lists of rows on every call of
+    `st.vega_lite_chart`, that is for every earlier answer on every rerun; bytes it passes on as
+    they are. Converting once, when an answer's chart is built, keeps a rerun's cost from growing
+    with the conversation. GeoJSON and empty datasets stay as they are (Vega needs them as JSON).
+    """
+    import pyarrow as pa
+
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    converted: dict[str, Any] = {}
+    for name, rows in datasets.items():
+        tabular = isinstance(rows, list) and rows and all(isinstance(r, dict) and "geometry" not in r for r in rows)
+        if not tabular:
+            converted[name] = rows
+            continue
+        table = pa.Table.from_pandas(pd.DataFrame(rows))
+        sink = pa.BufferOutputStream()
+        with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+            writer.write_table(table)
+        converted[name] = sink.getvalue().to_pybytes()
+    return {**spec, "datasets": converted}

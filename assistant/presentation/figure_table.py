@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -40,6 +41,13 @@ class DisplayTable:
 
     frame: pd.DataFrame
     link_column: str
+
+    def as_arrow(self) -> Any:
+        """The frame as a pyarrow Table, converted once per answer: Streamlit converts a pandas
+        frame to Arrow on every rerun (for every earlier answer), a Table it only serialises."""
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.frame, preserve_index=False)
 
 
 def source_of(registry: Registry, source_id: object, lang: Lang) -> tuple[str, str | None]:

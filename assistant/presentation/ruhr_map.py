@@ -29,6 +29,11 @@ from assistant.ui_text import Lang, text
 GEO_DIR = PROJECT_ROOT / "assets" / "geo"
 GEOJSON_FILE = "ruhr_municipalities.geojson"
 COORDINATES_FILE = "municipality_coordinates.csv"
+#: The display geometry as a file Streamlit serves itself (`server.enableStaticServing`, folder
+#: `static/` beside app.py): the browser fetches it once and caches it, so a map's spec carries
+#: only the highlighted AGS and the labels. Written by `scripts/build_display_geometry.py`.
+STATIC_GEOMETRY_FILE = PROJECT_ROOT / "static" / "ruhr_municipalities.json"
+STATIC_GEOMETRY_URL = "app/static/ruhr_municipalities.json"
 
 _AGS = re.compile(r"^\d{8}$")
 
@@ -130,6 +135,13 @@ def load_geo(directory: Path = GEO_DIR, tolerance: float = 0.001) -> GeoData:
     return GeoData(tuple(features), points, names)
 
 
+def display_geojson(geo: GeoData | None = None) -> str:
+    """The simplified boundaries as a GeoJSON FeatureCollection (the text of STATIC_GEOMETRY_FILE)."""
+    geo = geo or load_geo()
+    return json.dumps({"type": "FeatureCollection", "features": list(geo.features)}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
 # --- the map spec --------------------------------------------------------------------------------
 
 @lru_cache(maxsize=8)
@@ -142,8 +154,10 @@ def _map_base(lang: Lang, height: int) -> str:
         tooltip=[alt.Tooltip("properties.name:N", title=text("col_municipality", lang))],
     )
     marks = alt.Chart(alt.NamedData("labels"))
-    dots = marks.mark_circle(color="#1f2937", size=28).encode(longitude="lon:Q", latitude="lat:Q")
-    names = marks.mark_text(dy=-9, fontSize=12, fontWeight="bold", color="#111827").encode(
+    # dots and names repeat what the colouring and the text summary say: hidden from screen readers
+    # (an empty layer would otherwise be an unnamed graphic, axe 'svg-img-alt')
+    dots = marks.mark_circle(color="#1f2937", size=28, aria=False).encode(longitude="lon:Q", latitude="lat:Q")
+    names = marks.mark_text(dy=-9, fontSize=12, fontWeight="bold", color="#111827", aria=False).encode(
         longitude="lon:Q", latitude="lat:Q", text="name:N",
     )
     chart = alt.layer(shapes, dots, names).project(type="mercator").properties(width="container", height=height)
@@ -152,10 +166,16 @@ def _map_base(lang: Lang, height: int) -> str:
 
 def map_spec(
     highlight: Iterable[str], lang: Lang, geo: GeoData | None = None, height: int = 380, *, legend: bool = True,
+    geometry_url: str | None = None,
 ) -> dict[str, Any]:
     """A Vega-Lite spec of the 53 municipalities with those in `highlight` (AGS) coloured and
-    labelled. The boundaries go in as GeoJSON (no tiles, nothing fetched); the highlighting is an
-    expression over the AGS, so the large geometry is shared by every map, never re-validated."""
+    labelled. The boundaries go in as GeoJSON (no tiles, nothing from outside); the highlighting is
+    an expression over the AGS, so the large geometry is shared by every map, never re-validated.
+
+    With `geometry_url` (the page: STATIC_GEOMETRY_URL) the boundaries are loaded by the browser
+    from our own server instead of travelling inside the spec. Inline they are ~100 KB of JSON that
+    Streamlit encodes, parses and re-encodes for every map on every rerun (about 70 ms of server
+    CPU per map on the reference machine), which made each answer dearer than the one before."""
     geo = geo or load_geo()
     marked = [a for a in dict.fromkeys(highlight) if _AGS.match(a) and a in geo.names]
     spec: dict[str, Any] = json.loads(_map_base(lang, height))
@@ -166,8 +186,19 @@ def map_spec(
         spec["layer"][0]["encoding"]["color"]["legend"] = None
     labels = [{"name": geo.names[a], "lat": geo.points[a][0], "lon": geo.points[a][1]}
               for a in marked if a in geo.points]
-    spec["datasets"] = {"ruhr_municipalities": list(geo.features), "labels": labels}
+    if geometry_url is None:
+        spec["datasets"] = {"ruhr_municipalities": list(geo.features), "labels": labels}
+    else:
+        spec["layer"][0]["data"] = {"url": geometry_url, "format": {"type": "json", "property": "features"}}
+        spec["datasets"] = {"labels": labels}
     return spec
+
+
+def map_summary(highlight: Iterable[str], lang: Lang, geo: GeoData | None = None) -> str:
+    """The map in words: which of the 53 municipalities it colours (the map shows no numbers)."""
+    geo = geo or load_geo()
+    names = [geo.names[a] for a in dict.fromkeys(highlight) if a in geo.names]
+    return text("map_summary", lang, names=", ".join(names) or "–")
 
 
 def answer_municipalities(reply: Mapping[str, Any], registry: Registry) -> list[str]:
