@@ -3,7 +3,8 @@ Playwright for Python with Debian's chromium (never a downloaded browser build).
 
 Asks "Wie schneidet Hagen bei Glasfaser ab?", waits for the answer and checks that the table,
 the chart and the map are visible; then asks three follow-ups. Prints the measured latencies (goal:
-first answer after start < 3 s, later answers < 1 s) and saves a screenshot under
+first answer after start < 3 s, later answers < 1 s; printed, not asserted: speed goals are shown by
+benchmarks/load_streamlit.py and load_chat.py, not by a timed test) and saves a screenshot under
 test-artifacts/. Skipped only where chromium is not installed and CI is not set; in CI a missing
 browser fails the test.
 """
@@ -176,7 +177,5 @@ def test_hagen_glasfaser_in_a_real_browser(server: Server) -> None:
         f"first answer {first:.2f} s (goal < {FIRST_ANSWER_GOAL_S:.0f} s), later answers "
         f"{', '.join(f'{s:.2f}' for s in laters)} s, median {later:.2f} s (goal < {LATER_ANSWER_GOAL_S:.0f} s)"
     )
-    assert first < FIRST_ANSWER_GOAL_S, f"first answer took {first:.2f} s"
-    assert later < LATER_ANSWER_GOAL_S, f"later answers took {laters} s"
     log = server.log.read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
