@@ -234,6 +234,8 @@ class VerificationReport:
 
     language: str | None
     numbers: tuple[NumberCheck, ...]
+    #: claim ids that do not match their claim's own content (a figure edited after it was issued)
+    forged_claims: tuple[str, ...] = ()
 
     @property
     def unverified(self) -> tuple[NumberCheck, ...]:
@@ -241,11 +243,13 @@ class VerificationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.unverified
+        return not self.unverified and not self.forged_claims
 
     @property
     def status(self) -> str:
-        """"all verified" or "n unverified" (English: a machine-readable summary, not UI text)."""
+        """"all verified", "n unverified" or "n forged claims" (machine-readable, not UI text)."""
+        if self.forged_claims:
+            return f"{len(self.forged_claims)} forged claims"
         return "all verified" if self.ok else f"{len(self.unverified)} unverified"
 
     def counts(self) -> dict[str, int]:
@@ -258,7 +262,7 @@ class VerificationReport:
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "status": self.status, "language": self.language, "checked": len(self.numbers),
                 "unverified": len(self.unverified), "counts": self.counts(),
-                "numbers": [n.to_dict() for n in self.numbers]}
+                "forged_claims": list(self.forged_claims), "numbers": [n.to_dict() for n in self.numbers]}
 
 
 def _kind(entry: Entry, value: float, rank_context: bool, of_context: bool) -> Status | None:
@@ -281,7 +285,13 @@ def _order(token: NumberToken, rank_context: bool, of_context: bool, value: floa
     return ["exact", "rounded", "count", "rank", "year"]
 
 
-def _check(token: NumberToken, ledger: Ledger, before: str) -> NumberCheck:
+def _tie_rank(cid: str | None, previous: str | None) -> int:
+    return 0 if cid is not None and cid == previous else 1 if cid is not None else 2
+
+
+def _check(token: NumberToken, ledger: Ledger, before: str, previous: str | None = None) -> NumberCheck:
+    """The best match for one token; among equally good ones, a claim before one without an id,
+    and the claim of the previous number ("Platz 41 von 53": 53 is the `of` of rank 41's claim)."""
     last = _LAST_WORD.search(before)
     word = last.group(1).lower() if last else ""
     rank_context = word in _RANK_WORDS
@@ -295,8 +305,9 @@ def _check(token: NumberToken, ledger: Ledger, before: str) -> NumberCheck:
                 continue
             candidate = (order.index(kind), NumberCheck(token.text, token.position, value, kind, entry.claim_id,
                                                         entry.field))
-            if best is None or candidate[0] < best[0] or (candidate[0] == best[0] and best[1].claim_id is None
-                                                          and entry.claim_id is not None):
+            if best is None or candidate[0] < best[0] or (
+                candidate[0] == best[0] and _tie_rank(entry.claim_id, previous) < _tie_rank(best[1].claim_id, previous)
+            ):
                 best = candidate
         if best is not None:
             return best[1]
@@ -308,9 +319,11 @@ def verify_with(
     text: str, ledger: Ledger, language: str | None = None, names: Iterable[str] = (),
 ) -> VerificationReport:
     """`verify` against a prepared ledger (the number guard builds its own, wider one)."""
-    tokens = extract_numbers(text, language, names)
-    checks = tuple(_check(t, ledger, text[max(0, t.position - 24):t.position]) for t in tokens)
-    return VerificationReport(language, checks)
+    checks: list[NumberCheck] = []
+    for token in extract_numbers(text, language, names):
+        previous = checks[-1].claim_id if checks else None
+        checks.append(_check(token, ledger, text[max(0, token.position - 24):token.position], previous))
+    return VerificationReport(language, tuple(checks))
 
 
 def verify(text: str, figures: list[dict[str, Any]], language: str | None, *, names: Iterable[str] = (),
@@ -364,7 +377,8 @@ def answer_claims(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The figures and fact claims of an answer object; ValueError when they are malformed."""
     claims: list[dict[str, Any]] = []
     for key in ("figures", "facts"):
-        items = answer.get(key) or []
+        items = answer.get(key)
+        items = [] if items is None else items
         if not isinstance(items, list):
             raise ValueError(f"'{key}' must be a list, found {type(items).__name__}")
         for n, item in enumerate(items):
@@ -388,4 +402,31 @@ def verify_answer(answer: Mapping[str, Any], text: str | None = None) -> Verific
     language = answer.get("language")
     if language not in ("de", "en", None):
         raise ValueError(f"'language' must be 'de' or 'en', found {language!r}")
-    return verify(text, answer_claims(answer), language, names=answer_names(answer))
+    if not isinstance(text, str):
+        raise ValueError("the text to check must be a string")
+    claims = answer_claims(answer)
+    version = answer.get("data_version")
+    forged = forged_claims(answer, str(version)) if version else ()
+    report = verify(text, claims, language, names=answer_names(answer))
+    return VerificationReport(report.language, report.numbers, forged)
+
+
+def forged_claims(answer: Mapping[str, Any], version: str) -> tuple[str, ...]:
+    """Claim ids of an answer object that its claims' content (and `version`) do not reproduce.
+
+    A text can only be as trustworthy as the claims it is checked against: whoever changes a
+    figure's value in a saved answer to fit a text also has to change its id, and cannot.
+    """
+    forged: list[str] = []
+    for f in answer_claims(answer):
+        cid = f.get("claim_id")
+        if not cid:
+            continue
+        if "ags" in f:
+            expected = claim_id(str(f["ags"]), str(f.get("metric")), float(f["value"]), f.get("year"), version)
+        else:
+            fact_version = WORDING_VERSION if f.get("key") == "wording" else version
+            expected = claim_id("", f"{f.get('metric') or ''}:{f.get('key')}", float(f["value"]), None, fact_version)
+        if expected != cid:
+            forged.append(str(cid))
+    return tuple(forged)

@@ -145,7 +145,7 @@ def test_rank_year_and_count() -> None:
     assert statuses("Platz 3 von 53 (2024)", "de") == [
         ("3", "rank", "aaaaaaaaaaaa"), ("53", "rank", "aaaaaaaaaaaa"), ("2024", "year", "aaaaaaaaaaaa")]
     assert statuses("Hagen ranks 3rd; Dortmund is at rank 1 of 53 (data year 2023).", "en") == [
-        ("3", "rank", "aaaaaaaaaaaa"), ("1", "rank", "bbbbbbbbbbbb"), ("53", "rank", "aaaaaaaaaaaa"),
+        ("3", "rank", "aaaaaaaaaaaa"), ("1", "rank", "bbbbbbbbbbbb"), ("53", "rank", "bbbbbbbbbbbb"),
         ("2023", "year", "bbbbbbbbbbbb")]
     assert statuses("Verglichen werden 2 von 53 Kommunen.", "de") == [
         ("2", "count", None), ("53", "rank", "aaaaaaaaaaaa")]
