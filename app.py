@@ -150,7 +150,7 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         chart = pres.figure_chart(figures, index, lang) if figures else None
         places = pres.answer_municipalities(reply, index.registry)
         cache[message["id"]] = {
-            "table": pres.figure_table(figures, index.registry, lang) if figures else None,
+            "table": pres.figure_table(figures, index.registry, lang, answer=reply) if figures else None,
             "chart": chart.to_dict() if chart is not None else None,
             "map": pres.map_spec(places, lang) if places else None,
             "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
