@@ -53,7 +53,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from assistant.numbers import DecimalMark, parse_number
 from assistant.registry import UNIT_LABELS
@@ -158,9 +158,9 @@ def extract_numbers(text: str, language: str | None = None, names: Iterable[str]
 
 
 # --- the ledger of claims --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Entry:
-    """One number a claim supports: which field of which claim it is."""
+class Entry(NamedTuple):
+    """One number a claim supports: which field of which claim it is (a tuple: ledgers are rebuilt
+    for every answer, and the guard's holds every number a turn's tools returned)."""
 
     value: float
     field: str  # value, score, rank, of, year, count or evidence (a bare number, no claim)
@@ -296,21 +296,19 @@ def _check(token: NumberToken, ledger: Ledger, before: str, previous: str | None
     word = last.group(1).lower() if last else ""
     rank_context = word in _RANK_WORDS
     of_context = word in _OF_WORDS
-    best: tuple[int, NumberCheck] | None = None
     for value, decimals in token.readings:
         order = _order(token, rank_context, of_context, value, decimals)
+        best: tuple[int, int, Status, Entry] | None = None
         for entry in ledger.near(value, decimals):
             kind = _kind(entry, value, rank_context, of_context)
             if kind is None:
                 continue
-            candidate = (order.index(kind), NumberCheck(token.text, token.position, value, kind, entry.claim_id,
-                                                        entry.field))
-            if best is None or candidate[0] < best[0] or (
-                candidate[0] == best[0] and _tie_rank(entry.claim_id, previous) < _tie_rank(best[1].claim_id, previous)
-            ):
-                best = candidate
+            key = (order.index(kind), _tie_rank(entry.claim_id, previous))
+            if best is None or key < best[:2]:
+                best = (*key, kind, entry)
         if best is not None:
-            return best[1]
+            _, _, kind, entry = best
+            return NumberCheck(token.text, token.position, value, kind, entry.claim_id, entry.field)
     first = token.readings[0][0] if token.readings else None
     return NumberCheck(token.text, token.position, first, "unverified", None, None)
 
