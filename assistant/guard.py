@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.claims import Entry, Ledger, NumberToken, extract_numbers, verify_with
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 __all__ = ["Evidence", "GuardResult", "NumberToken", "check", "check_answer", "evidence", "extract_numbers"]
 

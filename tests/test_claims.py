@@ -154,6 +154,12 @@ def test_rank_year_and_count() -> None:
     assert statuses("Platz 4 im Jahr 2022", "de") == [("4", "unverified", None), ("2022", "unverified", None)]
 
 
+def test_equal_numbers_are_matched_to_the_municipality_named_before_them() -> None:
+    tied = [{**FIGURES[0], "rank": 7}, {**FIGURES[1], "rank": 7}]
+    report = verify("Dortmund: Platz 7. Hagen: Platz 7.", tied, "de")
+    assert [n.claim_id for n in report.numbers] == ["bbbbbbbbbbbb", "aaaaaaaaaaaa"]
+
+
 def test_numbers_in_names_are_not_claims() -> None:
     assert statuses("5G an der A40 und der B54, Modell e5", "de") == []
     title = "Glasfaser-Bericht vom 24.06.2025"
