@@ -364,7 +364,8 @@ def test_cli_eval_runs_several_files_into_one_report(data_dir: Path, tmp_path: P
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": ["value", "position"]}}]}], name="a.yaml")
     second = eval_file(tmp_path, [{"id": "b", "lang": "de", "tags": ["numeric"], "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "rank"}}]}], name="b.yaml")
-    done = run_cli(data_dir, "eval", "--file", str(first), "--file", str(second), "--json")
+    done = run_cli(["--data-dir", str(data_dir), "eval", "--file", str(first), "--file", str(second), "--json"],
+                   cli_env(data_dir))
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert {name: tally["passed"] for name, tally in report["per_file"].items()} == {str(first): 1, str(second): 0}
