@@ -178,7 +178,7 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         figures = reply.get("figures") or []
         chart = pres.figure_chart(figures, index, lang) if figures else None
         places = pres.answer_municipalities(reply, index.registry)
-        table = pres.figure_table(figures, index.registry, lang) if figures else None
+        table = pres.figure_table(figures, index.registry, lang, answer=reply) if figures else None
         cache[message["id"]] = {
             "table": table,
             "table_arrow": table.as_arrow() if table is not None else None,

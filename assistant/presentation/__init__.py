@@ -13,6 +13,7 @@ imports Streamlit.
 - `safe_markdown`: escaping, inert answer Markdown, safe links
 - `labels`: values with units, ranks, provenance badges
 - `figure_table`: the figures table and the CSV download
+- `claim_marks`: the table's "verified" column (assistant.claims)
 - `charts`: the answer's bar chart and the explorer's columns (Altair)
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls
@@ -36,6 +37,7 @@ from assistant.presentation.charts import (
     figure_chart,
     with_arrow_datasets,
 )
+from assistant.presentation.claim_marks import claim_marks, mark_text
 from assistant.presentation.data_status_view import data_status_tables
 from assistant.presentation.explorer import (
     ExplorerView,
@@ -100,6 +102,7 @@ __all__ = [
     "change_text",
     "chart_alt",
     "chart_summary",
+    "claim_marks",
     "clean_question",
     "csv_file_name",
     "data_status_tables",
@@ -122,6 +125,7 @@ __all__ = [
     "load_geo",
     "map_spec",
     "map_summary",
+    "mark_text",
     "markdown_link",
     "plain_language_markdown",
     "project_index_status",
