@@ -10,7 +10,7 @@ import pytest
 
 from assistant.analysis import what_if
 from assistant.answer_writer import fmt
-from assistant.chat import CONTRACT_KEYS, Assistant, Engine
+from assistant.chat import CLAIM_KEYS, CONTRACT_KEYS, Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.registry import OVERALL
 from assistant.store_health import IndexUnavailableError
@@ -28,7 +28,7 @@ def index() -> DigitalIndex:
 def ask(index: DigitalIndex, question: str, projects: Any = None) -> dict[str, Any]:
     engine = Engine(index=index, projects=projects or FakeProjects(hits=[project("luft-hub")]))
     payload = Assistant(engine).ask(question).to_dict()
-    assert list(payload) == list(CONTRACT_KEYS)
+    assert list(payload) == [*CONTRACT_KEYS, *CLAIM_KEYS]
     for figure in payload["figures"]:
         assert set(figure) >= FIGURE_KEYS
     return payload
