@@ -120,7 +120,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _expected_figure(reference: Any, shown: dict[str, Any]) -> dict[str, object]:
+def expected_figure(reference: Any, shown: dict[str, Any]) -> dict[str, object]:
     """The figure as index_data gives it; a what-if figure (`scenario`) is recomputed under its weights,
     and its default value/rank and rank change are checked against the default method."""
     from assistant.scoring import compute_scores, figure
@@ -136,6 +136,7 @@ def _expected_figure(reference: Any, shown: dict[str, Any]) -> dict[str, object]
     default = figure(reference.table, reference.registry, ags, metric)
     expected["default_value"], expected["default_rank"] = default["value"], default["rank"]
     expected["rank_change"] = int(default["rank"]) - int(expected["rank"])  # type: ignore[call-overload]
+    expected["scenario"] = scenario
     return expected
 
 
@@ -144,7 +145,7 @@ def wrong_numbers(reference: Any, reply: Reply) -> list[str]:
     found = []
     for f in reply.figures:
         try:
-            expected = _expected_figure(reference, f)
+            expected = expected_figure(reference, f)
         except KeyError:
             found.append(f"{f.get('municipality')} / {f.get('metric')}: no such municipality or metric in index_data")
             continue

@@ -40,9 +40,9 @@ from assistant.chat import Assistant, Engine, Reply
 from assistant.digital_index import DigitalIndex
 from assistant.disclosure import installation_paths
 from assistant.embeddings import HashingEmbedder
+from assistant.evaluation import expected_figure
 from assistant.plan import INTENTS
 from assistant.retrieval import ProjectSearch
-from assistant.scoring import figure
 from assistant.settings import PROJECT_ROOT, Settings
 
 CATALOGUE = Path(__file__).with_name("cases.yaml")
@@ -336,7 +336,7 @@ def violations(reply: Reply, world: World, secrets: Sequence[str] = tuple(SECRET
     problems += [f"forbidden text {text!r} in the answer" for text in forbidden if text in said]
     for f in reply.figures:
         try:
-            expected = figure(world.index.table, world.index.registry, str(f["ags"]), str(f["metric"]))
+            expected = expected_figure(world.index, f)
         except (KeyError, ValueError) as error:
             problems.append(f"figure for {f.get('ags')}/{f.get('metric')} does not exist ({error})")
             continue
