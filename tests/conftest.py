@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from assistant.digital_index import DigitalIndex
 from assistant.registry import (
     INDICATORS_BY_AREA,
     Indicator,
@@ -88,6 +89,21 @@ def long_values(registry: Registry, table: dict[str, list[float]]) -> pd.DataFra
             rows.append({"ags": municipality.ags, "indicator": indicator.id, "value": value, "year": 2024,
                          "provenance": "synthetic", "source": "demo"})
     return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index_data directory with the shipped registry and formula-made values (tests.chat_support):
+    the default data of the chat, answer, tool and guard tests. Tests that need other data override it."""
+    from tests.chat_support import make_data_dir
+
+    return make_data_dir(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="module")
+def index(data_dir: Path) -> DigitalIndex:
+    """The DigitalIndex over `data_dir`."""
+    return DigitalIndex.load(data_dir)
 
 
 @pytest.fixture

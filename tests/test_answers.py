@@ -10,12 +10,7 @@ from assistant.numbers import format_number
 from assistant.plan import Mention, Plan, ToolCall
 from assistant.tools import Toolbox, ToolResult
 from assistant.vector_store import IndexUnavailableError
-from tests.chat_support import FakeProjects, call, make_data_dir, project
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> DigitalIndex:
-    return DigitalIndex.load(make_data_dir(tmp_path_factory.mktemp("data")))
+from tests.chat_support import FakeProjects, call, project
 
 
 @pytest.fixture

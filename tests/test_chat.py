@@ -14,22 +14,12 @@ from assistant.errors import AssistantError
 from assistant.evaluation import load_questions, run_eval
 from assistant.plan import ConversationState, Plan
 from assistant.text_safety import MAX_QUESTION_CHARS
-from tests.chat_support import FakeProjects, ScriptedPlanner, call, make_data_dir, project
+from tests.chat_support import FakeProjects, ScriptedPlanner, call, project
 from tests.conftest import run_cli
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIGURE_KEYS = ["ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source",
                "claim_id"]
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_data_dir(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture(scope="module")
-def index(data_dir: Path) -> DigitalIndex:
-    return DigitalIndex.load(data_dir)
 
 
 def follow_up(state: ConversationState | None) -> Plan:

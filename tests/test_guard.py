@@ -12,12 +12,7 @@ from assistant.guard import Evidence, check, check_answer, evidence, extract_num
 from assistant.plan import Plan
 from assistant.registry import metric_ids
 from assistant.tools import Fact, Toolbox, ToolResult
-from tests.chat_support import FakeProjects, call, make_data_dir, project
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> DigitalIndex:
-    return DigitalIndex.load(make_data_dir(tmp_path_factory.mktemp("data")))
+from tests.chat_support import FakeProjects, call, project
 
 
 def texts(answer: str) -> list[str]:

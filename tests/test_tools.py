@@ -15,12 +15,7 @@ from assistant.registry import INDICATOR_IDS, OVERALL, metric_ids
 from assistant.scoring import figure
 from assistant.tools import SCHEMAS, Toolbox, ToolResult
 from assistant.vector_store import IndexUnavailableError
-from tests.chat_support import PUBLIC_SOURCE, FakeProjects, call, make_data_dir, project
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> DigitalIndex:
-    return DigitalIndex.load(make_data_dir(tmp_path_factory.mktemp("data")))
+from tests.chat_support import PUBLIC_SOURCE, FakeProjects, call, project
 
 
 @pytest.fixture
