@@ -1,0 +1,235 @@
+"""What agents and the HTTP API can call: the toolbox's tools, `ask`, and the shapes they return.
+
+One layer under both the MCP server (assistant.mcp_server) and the HTTP API (assistant.http_api),
+so a tool answers the same over stdio, over streamable HTTP and over `POST /v1/tools/{name}`.
+
+Why derived and not hand-written: the tool list, argument schemas and descriptions come from
+`assistant.tools.SCHEMAS` (the pydantic models the planner and the LLM path use), so a tool added
+or an argument changed there appears here with no edit, and the descriptions cannot drift.
+
+Every result is JSON: the figures exactly as the scoring module made them (DESIGN 3.4), the
+facts, data, projects (retrieved text already made inert by retrieval), sources and notices, plus a
+Vega-Lite `chart` where the web page would draw one (the page's own Altair chart, as a spec).
+Results are capped at `MAX_RESULT_CHARS` characters of JSON; a longer one loses its last list
+items and says so in `truncated`. Errors say what went wrong and, where the project knows close
+names, suggest them ("did you mean …").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from assistant.errors import AssistantError, UnknownNameError
+from assistant.plan import ConversationState, ToolCall
+from assistant.registry import Lang
+from assistant.tools import SCHEMAS, ToolResult, shown_error
+
+if TYPE_CHECKING:
+    from assistant.chat import Engine
+
+log = logging.getLogger(__name__)
+
+#: Upper bound of one result's JSON text (characters). Stated in every tool description.
+MAX_RESULT_CHARS = 20_000
+CAP_NOTE = (f" Results are JSON capped at {MAX_RESULT_CHARS:,} characters; a longer result is cut "
+            "(last list items dropped) and says so in its `truncated` field.")
+#: Result keys whose lists may be shortened to meet the cap, least important first.
+TRIMMABLE = ("projects", "sources", "facts", "figures")
+
+
+class AskArgs(BaseModel):
+    """Ask the Digital-Index Ruhr assistant a question in German or English, as in the web chat.
+
+    Returns the answer object of `assistant ask --json` (answer text, intent, tool calls, figures with
+    provenance, projects, sources, notices) and a `state` token: pass it back with the next question
+    so that follow-ups such as "und Bochum?" refer to this turn.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000, description="The question, German or English.")
+    language: Literal["de", "en"] | None = Field(
+        default=None, description="Answer language; default: the language of the question.")
+    state: str | None = Field(default=None, max_length=8192,
+                              description="Optional: the `state` returned by the previous `ask` (follow-ups).")
+
+
+@dataclass(frozen=True)
+class AgentTool:
+    """One tool as agents see it: name, description, JSON Schema of its arguments."""
+
+    name: str
+    title: str
+    description: str
+    input_schema: dict[str, Any]
+
+
+class AgentCallError(AssistantError):
+    """A call that cannot run: unknown tool or invalid arguments; `status` is the HTTP status."""
+
+    def __init__(self, kind: str, message: str, suggestions: list[str] | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.status = kind, message, status
+        self.suggestions = list(suggestions or [])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": False, "error": {"kind": self.kind, "message": self.message, "suggestions": self.suggestions}}
+
+
+def _title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def toolbox_tools() -> list[AgentTool]:
+    """The toolbox's tools, derived from their pydantic argument models."""
+    return [AgentTool(name, _title(name), (schema.__doc__ or name).strip() + CAP_NOTE, schema.model_json_schema())
+            for name, schema in SCHEMAS.items()]
+
+
+ASK_TOOL = AgentTool("ask", "Ask", " ".join((AskArgs.__doc__ or "").split()) + CAP_NOTE, AskArgs.model_json_schema())
+
+
+def closest(name: str, choices: list[str], limit: int = 3) -> list[str]:
+    """The closest valid names to a wrong one (fuzzy, as the project's other suggestions)."""
+    return [c for c, score, _ in process.extract(name, choices, scorer=fuzz.WRatio, limit=limit) if score >= 60]
+
+
+def cap_result(payload: dict[str, Any], limit: int = MAX_RESULT_CHARS) -> dict[str, Any]:
+    """`payload` cut to at most `limit` characters of JSON, saying what was removed."""
+    size = len(json.dumps(payload, ensure_ascii=False, default=str))
+    if size <= limit:
+        return payload
+    result = dict(payload)
+    removed: dict[str, int] = {}
+    if result.get("chart") is not None:
+        result["chart"] = None
+        removed["chart"] = 1
+    data = dict(result.get("data") or {})
+    result["data"] = data
+    note = {"limit_chars": limit, "original_chars": size, "removed": removed,
+            "note": "Result cut to the size cap: ask for fewer items (smaller n or k, fewer municipalities)."}
+    result["truncated"] = note
+    while len(json.dumps(result, ensure_ascii=False, default=str)) > limit:
+        lists = [(k, result) for k in TRIMMABLE if isinstance(result.get(k), list) and result[k]]
+        lists += [(k, data) for k, v in data.items() if isinstance(v, list) and v]
+        if not lists:  # nothing left to drop item by item: keep only the error-free skeleton
+            result = {k: result[k] for k in ("tool", "ok", "truncated") if k in result}
+            break
+        key, holder = max(lists, key=lambda item: len(json.dumps(item[1][item[0]], ensure_ascii=False, default=str)))
+        holder[key] = holder[key][:-1]
+        removed[key] = removed.get(key, 0) + 1
+    return result
+
+
+class AgentService:
+    """The engine's tools and `ask`, as JSON-in, JSON-out calls. Thread-safe like the Engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def tools(self) -> list[AgentTool]:
+        allowed = set(self.engine.toolbox.names)
+        return [t for t in toolbox_tools() if t.name in allowed] + [ASK_TOOL]
+
+    @property
+    def tool_names(self) -> list[str]:
+        return [t.name for t in self.tools]
+
+    def check_tool(self, name: str) -> None:
+        if name not in self.tool_names:
+            raise AgentCallError("unknown_tool", f"Unknown tool '{shown_error(name)[:80]}'. Available tools: "
+                                 + ", ".join(self.tool_names) + ".", closest(name, self.tool_names), status=404)
+
+    # -- calls ------------------------------------------------------------------------------------
+    def call(self, name: str, args: Mapping[str, Any] | None, lang: Lang = "de") -> dict[str, Any]:
+        """Run tool `name`; raises AgentCallError for an unknown tool, else returns a result (ok or not)."""
+        self.check_tool(name)
+        arguments = dict(args or {})
+        if name == ASK_TOOL.name:
+            try:
+                parsed = AskArgs.model_validate(arguments)
+            except ValidationError as error:
+                raise AgentCallError("invalid_argument", _validation_text(name, error)) from error
+            answer, _ = self.ask(parsed.question, parsed.language, parsed.state)
+            return answer
+        result = self.engine.toolbox.execute(ToolCall(name, arguments), lang)
+        return cap_result(self.result_payload(result, lang))
+
+    def ask(self, question: str, language: Lang | None = None, state: str | ConversationState | None = None,
+            *, chart: bool = True) -> tuple[dict[str, Any], ConversationState]:
+        """One turn of a conversation whose state travels with the call (see assistant.state_token).
+
+        Returns the DESIGN 3.4 answer object plus `state` (the signed token of the new state) and,
+        with `chart`, a Vega-Lite `chart` where the page would draw one.
+        """
+        from assistant.chat import Assistant
+        from assistant.state_token import StateTokenError, decode_state, encode_state
+
+        conversation = Assistant(self.engine)
+        if isinstance(state, str):
+            try:
+                conversation.state = decode_state(state)
+            except StateTokenError as error:
+                raise AgentCallError("invalid_state", str(error), status=400) from error
+        elif state is not None:
+            conversation.state = state
+        reply = conversation.ask(question, language)
+        answer = reply.to_dict()
+        if chart:
+            answer["chart"] = self.chart(reply.figures, reply.language)
+        answer["state"] = encode_state(conversation.state)
+        return cap_result(answer), conversation.state
+
+    def result_payload(self, result: ToolResult, lang: Lang) -> dict[str, Any]:
+        if not result.ok:
+            suggestions = list(result.suggestions) or self._metric_suggestions(result.args)
+            return {"tool": result.name, "ok": False, "args": result.args,
+                    "error": {"kind": result.error_kind, "message": result.error, "suggestions": suggestions},
+                    "data": result.data}
+        return {
+            "tool": result.name, "ok": True, "args": result.args, "figures": [dict(f) for f in result.figures],
+            "facts": [{"key": f.key, "value": f.value, "unit": f.unit} for f in result.facts],
+            "data": dict(result.data), "projects": [dict(p) for p in result.projects],
+            "sources": [dict(s) for s in result.sources], "notices": list(result.notices),
+            "chart": self.chart(result.figures, lang),
+        }
+
+    def _metric_suggestions(self, args: Mapping[str, Any]) -> list[str]:
+        """Closest metric ids for a metric/area argument the tools could not read ("Glasfasr")."""
+        names = [str(args[k]) for k in ("metric", "area") if isinstance(args.get(k), str)]
+        for key in ("area_weights", "indicator_weights"):
+            if isinstance(args.get(key), Mapping):
+                names += [str(k) for k in args[key]]
+        for name in names:
+            try:
+                self.engine.index.metric(name)
+            except UnknownNameError as error:
+                return list(error.suggestions)
+        return []
+
+    def chart(self, figures: list[dict[str, Any]], lang: Lang) -> dict[str, Any] | None:
+        """The page's bar chart of these figures as a Vega-Lite spec, or None where it draws none."""
+        if not figures:
+            return None
+        from assistant.presentation.charts import figure_chart
+
+        try:
+            chart = figure_chart(figures, self.engine.index, lang)
+            spec: dict[str, Any] | None = None if chart is None else chart.to_dict()
+        except Exception:  # a chart is an extra: its failure must not cost the numbers
+            log.exception("chart spec failed")
+            return None
+        return spec
+
+
+def _validation_text(tool: str, error: ValidationError) -> str:
+    parts = [f"argument '{'.'.join(str(p) for p in e['loc']) or 'arguments'}': {e['msg']}" for e in error.errors()]
+    return shown_error(f"{tool}: " + "; ".join(parts))
