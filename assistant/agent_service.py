@@ -164,11 +164,12 @@ class AgentService:
         return cap_result(self.result_payload(result, lang))
 
     def ask(self, question: str, language: Lang | None = None, state: str | ConversationState | None = None,
-            *, chart: bool = True) -> tuple[dict[str, Any], ConversationState]:
+            *, chart: bool = True, cards: bool = False) -> tuple[dict[str, Any], ConversationState]:
         """One turn of a conversation whose state travels with the call (see assistant.state_token).
 
-        Returns the DESIGN 3.4 answer object plus `state` (the signed token of the new state) and,
-        with `chart`, a Vega-Lite `chart` where the page would draw one.
+        Returns the DESIGN 3.4 answer object plus `backend`, `state` (the signed token of the new
+        state), with `chart` a Vega-Lite `chart` where the page would draw one, and with `cards` the
+        full `project_cards` (status, reusable, funding, sources) the web page shows.
         """
         from assistant.chat import Assistant
         from assistant.state_token import StateTokenError, decode_state, encode_state
@@ -183,6 +184,9 @@ class AgentService:
             conversation.state = state
         reply = conversation.ask(question, language)
         answer = reply.to_dict()
+        answer["backend"] = reply.backend
+        if cards:
+            answer["project_cards"] = [dict(p) for p in reply.projects]
         if chart:
             answer["chart"] = self.chart(reply.figures, reply.language)
         answer["state"] = encode_state(conversation.state)

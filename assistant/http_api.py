@@ -42,6 +42,7 @@ class AskRequest(BaseModel):
     language: Literal["de", "en"] | None = Field(default=None, description="Default: the question's language.")
     state: str | None = Field(default=None, max_length=8192, description="`state` of the previous answer.")
     chart: bool = Field(default=False, description="Add a Vega-Lite `chart` where the web page draws one.")
+    cards: bool = Field(default=False, description="Add the full `project_cards` the web page shows.")
 
 
 def _error(status: int, kind: str, message: str, suggestions: list[str] | None = None) -> JSONResponse:
@@ -92,7 +93,8 @@ def create_app(engine: Engine | None = None, guard: GuardSettings | None = None)
     @app.post("/v1/ask")
     def ask(request: AskRequest) -> dict[str, Any]:
         """One conversation turn; send the returned `state` with the next question (follow-ups)."""
-        answer, _ = service.ask(request.question, request.language, request.state, chart=request.chart)
+        answer, _ = service.ask(request.question, request.language, request.state,
+                                chart=request.chart, cards=request.cards)
         return answer
 
     @app.get("/v1/tools")
