@@ -49,7 +49,7 @@ def test_state_token_round_trips_and_refuses_tampering() -> None:
                               None, 1)
     token = encode_state(state, b"k" * 32)
     assert decode_state(token, b"k" * 32) == state
-    version, payload, signature = token.split(".")
+    version, _payload, signature = token.split(".")
     forged = encode_state(ConversationState(metric="mobile_5g"), b"other").split(".")[1]
     with pytest.raises(StateTokenError, match="ASSISTANT_STATE_SECRET"):
         decode_state(f"{version}.{forged}.{signature}", b"k" * 32)
