@@ -61,6 +61,26 @@ class AskArgs(BaseModel):
                               description="Optional: the `state` returned by the previous `ask` (follow-ups).")
 
 
+class VerifyArgs(BaseModel):
+    """Check every number in a text against the figures it claims to quote (proof-carrying numbers).
+
+    Pass the text (e.g. your own summary of an answer) and the `figures` (and `facts`) of the
+    answer or tool result it quotes, as returned with their `claim_id`. Each claim is first checked
+    against the index data of this server; a claim whose id does not match its value, or that the
+    data does not contain, is reported in `rejected_claims` and backs no number. Returns a verdict
+    per number: exact, rounded, rank, count, year, or unverified.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=20_000, description="The text whose numbers to check.")
+    figures: list[dict[str, Any]] = Field(max_length=500, description="Figures with `claim_id`, as returned.")
+    facts: list[dict[str, Any]] = Field(default_factory=list, max_length=500,
+                                        description="Optional: the answer's fact claims, as returned.")
+    language: Literal["de", "en"] | None = Field(
+        default=None, description="Language of the text (how '1.234' is read); default: either reading.")
+
+
 @dataclass(frozen=True)
 class AgentTool:
     """One tool as agents see it: name, description, JSON Schema of its arguments."""
@@ -94,6 +114,8 @@ def toolbox_tools() -> list[AgentTool]:
 
 
 ASK_TOOL = AgentTool("ask", "Ask", " ".join((AskArgs.__doc__ or "").split()) + CAP_NOTE, AskArgs.model_json_schema())
+VERIFY_TOOL = AgentTool("verify", "Verify", " ".join((VerifyArgs.__doc__ or "").split()) + CAP_NOTE,
+                        VerifyArgs.model_json_schema())
 
 
 def closest(name: str, choices: list[str], limit: int = 3) -> list[str]:
@@ -137,7 +159,7 @@ class AgentService:
     @property
     def tools(self) -> list[AgentTool]:
         allowed = set(self.engine.toolbox.names)
-        return [t for t in toolbox_tools() if t.name in allowed] + [ASK_TOOL]
+        return [t for t in toolbox_tools() if t.name in allowed] + [ASK_TOOL, VERIFY_TOOL]
 
     @property
     def tool_names(self) -> list[str]:
@@ -160,6 +182,12 @@ class AgentService:
                 raise AgentCallError("invalid_argument", _validation_text(name, error)) from error
             answer, _ = self.ask(parsed.question, parsed.language, parsed.state)
             return answer
+        if name == VERIFY_TOOL.name:
+            try:
+                checked = VerifyArgs.model_validate(arguments)
+            except ValidationError as error:
+                raise AgentCallError("invalid_argument", _validation_text(name, error)) from error
+            return cap_result(self.verify(checked.text, checked.figures, checked.facts, checked.language))
         result = self.engine.toolbox.execute(ToolCall(name, arguments), lang)
         return cap_result(self.result_payload(result, lang))
 
@@ -192,6 +220,36 @@ class AgentService:
         answer["state"] = encode_state(conversation.state)
         return cap_result(answer), conversation.state
 
+    def verify(self, text: str, figures: list[dict[str, Any]], facts: list[dict[str, Any]] | None = None,
+               language: Lang | None = None) -> dict[str, Any]:
+        """Per-number verdicts for `text` against the claims that this server's data confirms.
+
+        A figure counts only if the scoring module gives the same figure (and so the same claim id)
+        for its municipality and metric now; a fact only if its id matches its own value. A figure
+        edited after it was issued (a "tampered" number) is rejected and backs nothing.
+        """
+        from assistant.claims import answer_names, forged_claims, verify
+        from assistant.scoring import figure
+
+        index = self.engine.index
+        version = index.table.data_version
+        accepted: list[dict[str, Any]] = []
+        rejected: list[dict[str, Any]] = []
+        for claim in [*figures, *(facts or [])]:
+            try:
+                if "ags" in claim:
+                    real = figure(index.table, index.registry, str(claim["ags"]), str(claim.get("metric")))
+                    good = real["claim_id"] == claim.get("claim_id") and real["value"] == claim.get("value")
+                else:
+                    good = bool(claim.get("claim_id")) and not forged_claims({"facts": [claim]}, version)
+            except (KeyError, TypeError, ValueError, AssistantError):
+                good = False
+            (accepted if good else rejected).append(claim)
+        report = verify(text, accepted, language, names=answer_names({"figures": accepted}))
+        return {"tool": VERIFY_TOOL.name, "ok": True, "data_version": version, **report.to_dict(),
+                "rejected_claims": [{"claim_id": c.get("claim_id"), "ags": c.get("ags"), "metric": c.get("metric"),
+                                     "value": c.get("value")} for c in rejected]}
+
     def result_payload(self, result: ToolResult, lang: Lang) -> dict[str, Any]:
         if not result.ok:
             suggestions = list(result.suggestions) or self._metric_suggestions(result.args)
@@ -200,11 +258,19 @@ class AgentService:
                     "data": result.data}
         return {
             "tool": result.name, "ok": True, "args": result.args, "figures": [dict(f) for f in result.figures],
-            "facts": [{"key": f.key, "value": f.value, "unit": f.unit} for f in result.facts],
+            "facts": self._fact_claims(result),
             "data": dict(result.data), "projects": [dict(p) for p in result.projects],
             "sources": [dict(s) for s in result.sources], "notices": list(result.notices),
             "chart": self.chart(result.figures, lang),
         }
+
+    def _fact_claims(self, result: ToolResult) -> list[dict[str, Any]]:
+        """The result's facts (averages, counts, contributions) as claims with ids, as in answers."""
+        from assistant.claims import fact_claims
+
+        metric = result.data.get("metric")
+        version = self.engine.index.table.data_version
+        return fact_claims([(f.key, str(metric) if metric else None, f.value, f.unit) for f in result.facts], version)
 
     def _metric_suggestions(self, args: Mapping[str, Any]) -> list[str]:
         """Closest metric ids for a metric/area argument the tools could not read ("Glasfasr")."""

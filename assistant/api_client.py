@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.chat import CONTRACT_KEYS
+from assistant.chat import CLAIM_KEYS, CONTRACT_KEYS
 from assistant.errors import AssistantError
 from assistant.registry import Lang
 
@@ -54,7 +54,7 @@ class RemoteReply:
     backend: str = "offline"
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: self.answer_object.get(key) for key in CONTRACT_KEYS}
+        return {key: self.answer_object.get(key) for key in (*CONTRACT_KEYS, *CLAIM_KEYS)}
 
     def __getattr__(self, name: str) -> Any:  # reply.answer, reply.figures, ... as on chat.Reply
         if name in CONTRACT_KEYS:

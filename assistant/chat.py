@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer_writer import phrase
 from assistant.answers import Composed, compose
 from assistant.chunking import inert_text
+from assistant.claims import WORDING_VERSION, fact_claims
 from assistant.disclosure import find_disclosures
 from assistant.guard import GuardResult, check_answer
 from assistant.language import detect_language
@@ -49,6 +50,8 @@ MAX_QUESTION_CHARS = 2000
 MAX_RAW_CHARS = 50 * MAX_QUESTION_CHARS
 HISTORY_TURNS = 6
 CONTRACT_KEYS = ("question", "language", "answer", "intent", "tool_calls", "figures", "projects", "sources", "notices")
+#: Extra keys after the contract's: fact claims and the data version of the claim ids (assistant.claims).
+CLAIM_KEYS = ("facts", "data_version")
 PROJECT_KEYS = ("id", "title", "municipalities", "score")
 #: The intent an LLM turn gets from the first tool it called.
 TOOL_INTENTS: dict[str, Intent] = {
@@ -104,6 +107,8 @@ class Reply:
     results: list[ToolResult] = field(default_factory=list)  # full tool results (project cards, data)
     guard: GuardResult | None = None
     evidence_extra: tuple[float, ...] = ()  # numbers of fixed template wording (see answers.Composed)
+    facts: list[dict[str, Any]] = field(default_factory=list)  # fact claims (assistant.claims.fact_claims)
+    data_version: str = ""  # hash of the data the claim ids rest on (assistant.claims.data_version)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +116,7 @@ class Reply:
             "tool_calls": [c.to_dict() for c in self.tool_calls], "figures": [dict(f) for f in self.figures],
             "projects": [{k: p.get(k) for k in PROJECT_KEYS} for p in self.projects],
             "sources": [dict(s) for s in self.sources], "notices": list(self.notices),
+            "facts": [dict(f) for f in self.facts], "data_version": self.data_version,
         }
 
 
@@ -218,6 +224,11 @@ def clean_question(text: str) -> tuple[str, bool]:
     return _SCRIPT_TARGET.sub("] (", cleaned), removed
 
 
+def _metric_of(result: ToolResult) -> str | None:
+    metric = result.data.get("metric")
+    return str(metric) if metric else None
+
+
 def _dedupe(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
     seen: dict[Any, dict[str, Any]] = {}
     for item in items:
@@ -284,7 +295,9 @@ class Assistant:
     def _fixed(self, question: str, lang: Lang, intent: str, text: str, notices: list[str],
                extra: tuple[float, ...] = ()) -> Reply:
         guard = check_answer(text, [], None, extra=extra)
-        return Reply(question, lang, text, intent, [], [], [], [], notices, guard=guard, evidence_extra=extra)
+        facts = fact_claims([("wording", None, v, None) for v in extra], WORDING_VERSION)
+        return Reply(question, lang, text, intent, [], [], [], [], notices, guard=guard, evidence_extra=extra,
+                     facts=facts)
 
     def _reply(self, question: str, plan: Plan, results: list[ToolResult], answer: str, notices: list[str],
                guard: GuardResult, backend: str = "offline", extra: tuple[float, ...] = ()) -> Reply:
@@ -293,8 +306,12 @@ class Assistant:
         projects = _dedupe([p for r in ok for p in r.projects], lambda p: p.get("id"))
         sources = _dedupe([s for r in ok for s in r.sources], lambda s: s["id"])
         tool_notices = [n for r in results for n in r.notices]
+        version = self.engine.index.table.data_version
+        facts = fact_claims([(f.key, _metric_of(r), f.value, f.unit) for r in ok for f in r.facts], version)
+        facts += fact_claims([("wording", None, v, None) for v in extra], WORDING_VERSION)
         return Reply(question, plan.language, answer, plan.intent, list(plan.tool_calls), figures, projects, sources,
-                     list(dict.fromkeys([*notices, *tool_notices])), backend, plan, results, guard, extra)
+                     list(dict.fromkeys([*notices, *tool_notices])), backend, plan, results, guard, extra,
+                     facts, version)
 
     def _ask_offline(self, question: str, plan: Plan, notices: list[str]) -> Reply:
         results = [self.engine.toolbox.execute(call, plan.language) for call in plan.tool_calls]

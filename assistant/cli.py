@@ -19,8 +19,10 @@ from assistant.registry import AREA_IDS, OVERALL, Lang, metric_name
 from assistant.settings import Settings
 
 #: Modules that contribute subcommands through `register(subparsers)`.
-COMMAND_MODULES = ("assistant.cli_data", "assistant.cli_corpus", "assistant.cli_chat", "assistant.cli_doctor",
-                   "assistant.cli_serve")
+COMMAND_MODULES = (
+    "assistant.cli_data", "assistant.cli_corpus", "assistant.cli_chat", "assistant.cli_doctor", "assistant.cli_verify",
+    "assistant.cli_serve",
+)
 
 
 def data_dir(args: argparse.Namespace) -> Path:

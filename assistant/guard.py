@@ -4,17 +4,13 @@ Why: an answer is shown only if no number in it was made up, whoever wrote it (a
 language model). The guard is deliberately simple and conservative; it does not understand
 sentences, it checks that each written number is one that a tool returned.
 
-What counts as a number in the answer (`extract_numbers`):
-- digit runs with an optional decimal part and thousands groups, in German ("1.234,5", "23,4")
-  or English ("1,234.5", "23.4") style, with or without "%" ("23,4 %"), ranks ("Platz 3",
-  "3.", "#3"), years ("2024"). Signs are ignored: "+3" and "-3" are both 3 (rank changes are
-  stated with words next to them, and every change is also a fact).
-- not numbers: digits glued to letters ("5G", "B54", "e5", "FTTB/H"), digits inside URLs and
-  Markdown link targets, and list numbering (a number of one or two digits at the start of a line
-  followed by "." or ")"). Nothing else is exempt: "53" in "von 53" passes because every figure
-  carries `of = 53`, not because 53 is special.
-- a token that reads differently in the two conventions ("1.234" = 1234 or 1.234) passes if either
-  reading is traceable; dates such as "24.06.2025" have no valid reading and are flagged.
+What counts as a number in the answer is defined once, in `assistant.claims.extract_numbers`
+(digit runs in German or English style, ranks, years, "3rd"; not digits glued to letters such as
+"5G" or "B54", URLs or list numbering), and the check itself is `assistant.claims.verify_with`:
+the guard is proof-carrying numbers with a wider ledger. A claim checker for a reader accepts only
+figures and facts; the guard also accepts everything else this turn's tools returned (below), so
+every number in an answer it lets through is one a tool supplied. Without a language both readings
+of "1.234" count (1234 and 1.234); dates such as "24.06.2025" have no valid reading and are flagged.
 
 Traceable values (`Evidence`): every figure's value, score, rank, of and year; every fact; every
 number in the tool arguments; every number in the tools' structured data (finding statements,
@@ -36,33 +32,19 @@ Rounding: a number written with d decimals matches a traceable value t when |t -
 
 from __future__ import annotations
 
-import bisect
-import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.numbers import DecimalMark, parse_number
+from assistant.claims import Entry, Ledger, NumberToken, extract_numbers, verify_with
 from assistant.tools import ToolResult
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>`\"']+", re.I)
-_LIST_MARKER = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\d{1,2}[.)](?=[ \t])", re.M)
-_THIN = "\u00a0\u202f\u2009"
-_NUMBER = re.compile(
-    rf"(?<![\w.,/])(\d{{1,3}}(?:[.,{_THIN}]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])"
-)
+__all__ = ["Evidence", "GuardResult", "NumberToken", "check", "check_answer", "evidence", "extract_numbers"]
+
 #: Project fields that are retrieved prose or retrieval bookkeeping, not metadata.
 _NOT_EVIDENCE = frozenset({"best_passage", "why", "channels"})
 #: Result data that only echoes the caller's free text.
 _ECHOED_DATA = frozenset({"query"})
-
-
-@dataclass(frozen=True)
-class NumberToken:
-    text: str
-    readings: tuple[tuple[float, int], ...]  # (value, decimals written) per valid convention
-    position: int
 
 
 @dataclass(frozen=True)
@@ -72,45 +54,18 @@ class GuardResult:
     checked: int
 
 
-def _readings(token: str) -> tuple[tuple[float, int], ...]:
-    found: list[tuple[float, int]] = []
-    marks: tuple[DecimalMark, ...] = (",", ".")
-    for mark in marks:
-        try:
-            value = parse_number(token, decimal=mark)
-        except ValueError:
-            continue
-        decimals = len(token.rpartition(mark)[2]) if mark in token else 0
-        if (abs(value), decimals) not in found:
-            found.append((abs(value), decimals))
-    return tuple(found)
-
-
-def extract_numbers(text: str) -> list[NumberToken]:
-    """Every number a reader would see in `text` (see the module docstring for the rules)."""
-    cleaned = _URL.sub(lambda m: " " * len(m.group(0)), text)
-    cleaned = _LIST_MARKER.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), cleaned)
-    tokens = []
-    for match in _NUMBER.finditer(cleaned):
-        raw = match.group(1)
-        normalised = "".join(" " if ch in _THIN else ch for ch in raw)
-        tokens.append(NumberToken(raw, _readings(normalised), match.start(1)))
-    return tokens
-
-
 class Evidence:
-    """The sorted absolute values a turn's answer may show."""
+    """The numbers a turn's answer may show, as a claims ledger of bare evidence entries."""
 
     def __init__(self, values: Iterable[float]) -> None:
-        self.values = sorted({abs(v) for v in values if math.isfinite(v)})
+        self.ledger = Ledger(Entry(abs(v), "evidence", None) for v in values)
+        self.values = sorted({e.value for e in self.ledger.entries})
 
     def __len__(self) -> int:
         return len(self.values)
 
     def traces(self, value: float, decimals: int) -> bool:
-        tolerance = 0.5 * 10.0 ** (-decimals) + 1e-9
-        i = bisect.bisect_left(self.values, value - tolerance)
-        return i < len(self.values) and self.values[i] <= value + tolerance
+        return bool(self.ledger.near(value, decimals))
 
 
 def _collect(value: Any, out: list[float]) -> None:
@@ -166,9 +121,8 @@ def evidence(
 
 def check(answer: str, allowed: Evidence) -> GuardResult:
     """Which numbers in `answer` no reading of which matches the evidence."""
-    tokens = extract_numbers(answer)
-    bad = [t.text for t in tokens if not any(allowed.traces(v, d) for v, d in t.readings)]
-    return GuardResult(not bad, tuple(bad), len(tokens))
+    report = verify_with(answer, allowed.ledger)
+    return GuardResult(report.ok, tuple(n.text for n in report.unverified), len(report.numbers))
 
 
 def check_answer(

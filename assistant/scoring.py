@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from assistant.claims import data_version, figure_claim_id
 from assistant.registry import AREA_IDS, OVERALL, PROVENANCES, Method, Registry
 
 #: Weakest first: an aggregate built from any synthetic input is synthetic.
@@ -49,6 +50,15 @@ class ScoreTable:
         if column not in self.long.columns:
             return pd.DataFrame(fill, index=self.values.index, columns=self.values.columns)
         return self.long.pivot(index="ags", columns="indicator", values=column).reindex_like(self.values)
+
+    @cached_property
+    def data_version(self) -> str:
+        """Hash of the stored values and the method: part of every figure's claim id (assistant.claims)."""
+        columns = [c for c in ("ags", "indicator", "value", "year", "provenance", "source") if c in self.long.columns]
+        rows = self.long[columns].itertuples(index=False, name=None)
+        weights = [(f"area:{k}", v) for k, v in self.method.area_weights.items()]
+        weights += [(f"indicator:{k}", v) for k, v in self.method.indicator_weights.items()]
+        return data_version(rows, [("cap", self.method.cap), *weights])
 
     @cached_property
     def years(self) -> pd.DataFrame:
@@ -162,7 +172,9 @@ def figure(table: ScoreTable, registry: Registry, ags: str, metric: str) -> dict
     cache: dict[tuple[int, str, str], dict[str, object]] = table.__dict__.setdefault("_figures", {})
     key = (id(registry), ags, metric)
     if key not in cache:
-        cache[key] = _figure(table, registry, ags, metric)
+        found = _figure(table, registry, ags, metric)
+        found["claim_id"] = figure_claim_id(found, table.data_version)
+        cache[key] = found
     return dict(cache[key])
 
 

@@ -93,7 +93,7 @@ def test_token_bucket_allows_a_burst_then_says_how_long_to_wait() -> None:
 # --- the service: derived tools, errors with suggestions, the cap ----------------------------------------
 def test_every_toolbox_tool_is_offered_with_its_own_schema_and_the_cap(service: AgentService) -> None:
     tools = {t.name: t for t in service.tools}
-    assert set(tools) == {*SCHEMAS, "ask"}
+    assert set(tools) == {*SCHEMAS, "ask", "verify"}
     for name, schema in SCHEMAS.items():
         assert tools[name].input_schema == schema.model_json_schema()
         assert tools[name].description.startswith((schema.__doc__ or "").strip())
@@ -136,6 +136,33 @@ def test_an_oversized_result_is_cut_and_says_so() -> None:
     assert capped["truncated"]["removed"]["figures"] > 0
     assert capped["figures"] == payload["figures"][: len(capped["figures"])]  # the first items are kept
     assert cap_result({"tool": "x", "ok": True}) == {"tool": "x", "ok": True}
+
+
+def test_verify_accepts_the_answers_own_claims_and_rejects_tampering(service: AgentService) -> None:
+    answer = service.call("ask", {"question": "Vergleiche Hagen und Bochum bei Glasfaser"})
+    claims = {"figures": answer["figures"], "facts": answer["facts"], "language": "de"}
+    assert all(f["claim_id"] for f in answer["figures"])
+    honest = service.call("verify", {"text": answer["answer"], **claims})
+    assert (honest["ok"], honest["unverified"], honest["rejected_claims"]) == (True, 0, [])
+    hagen = next(f for f in answer["figures"] if f["municipality"] == "Hagen")
+    shown = f"{hagen['value']:.1f}".replace(".", ",")
+    assert shown in answer["answer"]
+    tampered_text = answer["answer"].replace(shown, "29,9")
+    changed = service.call("verify", {"text": tampered_text, **claims})
+    assert not changed["ok"]
+    assert [n["text"] for n in changed["numbers"] if n["status"] == "unverified"] == ["29,9"]
+    edited = [dict(f, value=29.9) if f is hagen else f for f in answer["figures"]]
+    forged = service.call("verify", {"text": tampered_text, **claims, "figures": edited})
+    assert [c["claim_id"] for c in forged["rejected_claims"]] == [hagen["claim_id"]]  # the edit is caught too
+    assert not forged["ok"]
+
+
+def test_tool_results_carry_claim_ids_on_figures_and_facts(service: AgentService) -> None:
+    result = service.call("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"})
+    assert result["figures"]
+    assert all(len(f["claim_id"]) == 12 for f in result["figures"])
+    assert result["facts"]
+    assert all(f["claim_id"] for f in result["facts"])
 
 
 def test_ask_continues_a_conversation_from_its_token_alone(service: AgentService, engine: Engine) -> None:
@@ -195,7 +222,7 @@ def test_mcp_lists_and_serves_tools_resources_and_prompts(service: AgentService)
                     "indicators": indicators.contents[0], "prompt": prompt.messages[0], "wrong": wrong}
 
     seen = anyio.run(session)
-    assert [t.name for t in seen["tools"]] == [*SCHEMAS, "ask"]
+    assert [t.name for t in seen["tools"]] == [*SCHEMAS, "ask", "verify"]
     assert all(t.annotations.read_only_hint for t in seen["tools"])
     assert [str(r.uri) for r in seen["resources"]] == [r.uri for r in RESOURCES]
     assert [p.name for p in seen["prompts"]] == [p.name for p in PROMPTS]

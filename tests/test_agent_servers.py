@@ -90,17 +90,27 @@ async def exercise(session: ClientSession) -> dict[str, Any]:
     tools = await session.list_tools()
     compare = await session.call_tool("compare_municipalities", COMPARE_ARGS)
     ask = await session.call_tool("ask", {"question": QUESTION})
-    return {"tools": [t.name for t in tools.tools], "compare": compare.structured_content,
-            "ask": ask.structured_content}
+    answer = ask.structured_content or {}
+    claims = {"figures": answer.get("figures"), "facts": answer.get("facts"), "language": "de"}
+    honest = await session.call_tool("verify", {"text": answer.get("answer"), **claims})
+    shown = f"{answer['figures'][0]['value']:.1f}".replace(".", ",")
+    tampered = await session.call_tool("verify", {"text": str(answer.get("answer")).replace(shown, "99,1"), **claims})
+    return {"tools": [t.name for t in tools.tools], "compare": compare.structured_content, "ask": answer,
+            "honest": honest.structured_content, "tampered": tampered.structured_content}
 
 
 def check_against_cli(seen: dict[str, Any], cli_answer: dict[str, Any], cli_compare: dict[str, Any]) -> None:
-    assert {"compare_municipalities", "get_profile", "search_projects", "ask"} <= set(seen["tools"])
+    assert {"compare_municipalities", "get_profile", "search_projects", "ask", "verify"} <= set(seen["tools"])
     assert seen["ask"]["answer"] == cli_answer["answer"]
     assert figures_of(seen["ask"]) == figures_of(cli_answer)
     compare = {(f["ags"], f["value"]) for f in seen["compare"]["figures"]}
     assert compare == {(f["ags"], f["value"]) for f in cli_compare["figures"]}
     assert seen["ask"]["chart"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert all(f["claim_id"] for f in [*seen["ask"]["figures"], *seen["compare"]["figures"]])
+    assert [f["claim_id"] for f in seen["ask"]["figures"]] == [f["claim_id"] for f in cli_answer["figures"]]
+    assert (seen["honest"]["ok"], seen["honest"]["unverified"], seen["honest"]["rejected_claims"]) == (True, 0, [])
+    assert not seen["tampered"]["ok"]
+    assert [n["text"] for n in seen["tampered"]["numbers"] if n["status"] == "unverified"] == ["99,1"]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import CONTRACT_KEYS, MAX_QUESTION_CHARS, Assistant, Engine
+from assistant.chat import CLAIM_KEYS, CONTRACT_KEYS, MAX_QUESTION_CHARS, Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
 from assistant.evaluation import load_questions, run_eval
@@ -18,7 +18,8 @@ from assistant.plan import ConversationState, Plan
 from tests.chat_support import FakeProjects, ScriptedPlanner, call, make_data_dir, project
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FIGURE_KEYS = ["ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source"]
+FIGURE_KEYS = ["ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source",
+               "claim_id"]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def engine(index: DigitalIndex, planner: ScriptedPlanner) -> Engine:
 
 def test_reply_is_exactly_the_design_contract(engine: Engine) -> None:
     payload = Assistant(engine).ask("Wie steht Hagen bei 5G?").to_dict()
-    assert list(payload) == list(CONTRACT_KEYS)
+    assert list(payload) == [*CONTRACT_KEYS, *CLAIM_KEYS]
     assert payload["language"] == "de"
     assert payload["intent"] == "value"
     assert payload["tool_calls"] == [{"name": "get_metric",
@@ -189,7 +190,7 @@ def test_cli_chat_jsonl_keeps_state_and_resets(data_dir: Path) -> None:
     assert len(objects) == 5
     assert objects[2] == {"reset": True}
     first, second = objects[0], objects[1]
-    assert list(first) == list(CONTRACT_KEYS)
+    assert list(first) == [*CONTRACT_KEYS, *CLAIM_KEYS]
     assert first["figures"][0]["municipality"] == "Hagen"
     assert first["figures"][0]["metric"] == "fibre_households"
     assert second["figures"][0]["municipality"] == "Bochum"

@@ -13,7 +13,8 @@ from assistant.cli import main
 from assistant.registry import AREA_IDS, INDICATOR_IDS
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 
-FIGURE_KEYS = {"ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source"}
+FIGURE_KEYS = {"ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source",
+               "claim_id"}
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
