@@ -17,8 +17,11 @@ names, suggest them ("did you mean …").
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 MAX_RESULT_CHARS = 20_000
 CAP_NOTE = (f" Results are JSON capped at {MAX_RESULT_CHARS:,} characters; a longer result is cut "
             "(last list items dropped) and says so in its `truncated` field.")
+#: Chart specs kept per process (see AgentService.chart).
+CHART_CACHE_SIZE = 512
 #: Result keys whose lists may be shortened to meet the cap, least important first.
 TRIMMABLE = ("projects", "sources", "facts", "figures")
 
@@ -107,10 +112,11 @@ def _title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def toolbox_tools() -> list[AgentTool]:
-    """The toolbox's tools, derived from their pydantic argument models."""
-    return [AgentTool(name, _title(name), (schema.__doc__ or name).strip() + CAP_NOTE, schema.model_json_schema())
-            for name, schema in SCHEMAS.items()]
+@functools.cache
+def toolbox_tools() -> tuple[AgentTool, ...]:
+    """The toolbox's tools, derived from their pydantic argument models (built once per process)."""
+    return tuple(AgentTool(name, _title(name), (schema.__doc__ or name).strip() + CAP_NOTE, schema.model_json_schema())
+            for name, schema in SCHEMAS.items())
 
 
 ASK_TOOL = AgentTool("ask", "Ask", " ".join((AskArgs.__doc__ or "").split()) + CAP_NOTE, AskArgs.model_json_schema())
@@ -155,13 +161,15 @@ class AgentService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._charts: OrderedDict[tuple[Any, ...], dict[str, Any] | None] = OrderedDict()
+        self._charts_lock = threading.Lock()
 
-    @property
+    @functools.cached_property
     def tools(self) -> list[AgentTool]:
         allowed = set(self.engine.toolbox.names)
         return [t for t in toolbox_tools() if t.name in allowed] + [ASK_TOOL, VERIFY_TOOL]
 
-    @property
+    @functools.cached_property
     def tool_names(self) -> list[str]:
         return [t.name for t in self.tools]
 
@@ -286,9 +294,19 @@ class AgentService:
         return []
 
     def chart(self, figures: list[dict[str, Any]], lang: Lang) -> dict[str, Any] | None:
-        """The page's bar chart of these figures as a Vega-Lite spec, or None where it draws none."""
+        """The page's bar chart of these figures as a Vega-Lite spec, or None where it draws none.
+
+        Building it with Altair costs tens of milliseconds, a thousand times the tool call, so specs
+        are kept (read-only) per language and figure list: a claim id fixes a figure's content and
+        the data version, and the chart depends on nothing else but the index's means.
+        """
         if not figures:
             return None
+        key = (lang, *(f.get("claim_id") or json.dumps(f, sort_keys=True, default=str) for f in figures))
+        with self._charts_lock:
+            if key in self._charts:
+                self._charts.move_to_end(key)
+                return self._charts[key]
         from assistant.presentation.charts import figure_chart
 
         try:
@@ -297,6 +315,10 @@ class AgentService:
         except Exception:  # a chart is an extra: its failure must not cost the numbers
             log.exception("chart spec failed")
             return None
+        with self._charts_lock:
+            self._charts[key] = spec
+            while len(self._charts) > CHART_CACHE_SIZE:
+                self._charts.popitem(last=False)
         return spec
 
 
