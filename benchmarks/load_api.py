@@ -44,7 +44,7 @@ SCORING = (
 PROJECTS = (
     "Welche Projekte zur Luftqualität gibt es in Lünen?",
     "Which smart parking projects exist in the Ruhr area?",
-    "Welche Glasfaserprojekte gibt es im Kreis Unna?",
+    "Welche Projekte zum Glasfaserausbau gibt es?",
 )
 GOALS_MS = {"scoring": 100.0, "project": 300.0}
 MAX_REQUESTS_PER_CLIENT = 100_000  # a bound on every loop, whatever the clock does

@@ -232,3 +232,16 @@ def test_mcp_lists_and_serves_tools_resources_and_prompts(service: AgentService)
     assert "suggest_reusable_projects" in seen["prompt"].content.text
     assert seen["wrong"].is_error
     assert seen["wrong"].structured_content["error"]["kind"] == "unknown_municipality"
+
+
+def test_deployment_doc_states_the_real_limits_and_names() -> None:
+    from assistant.settings import PROJECT_ROOT
+
+    doc = (PROJECT_ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    limits = GuardSettings()
+    assert f"{MAX_RESULT_CHARS:,} characters" in doc
+    assert f"`{limits.max_body_bytes}`" in doc
+    assert f"`{limits.rate_per_second:g}`, `{limits.burst}`" in doc
+    assert ",".join(limits.allowed_hosts) in doc
+    assert all(r.uri in doc for r in RESOURCES)
+    assert all(p.name in doc for p in PROMPTS)

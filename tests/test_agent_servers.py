@@ -204,3 +204,24 @@ def test_two_servers_behind_one_chroma_answer_one_conversation(tmp_path: Path, c
     assert answers[3]["tool_calls"][0]["name"] == "search_projects"
     assert answers[3]["projects"]  # found through the shared Chroma server
     assert figures_of(without_state) != figures_of(answers[1])  # the token, not luck, carried the context
+
+
+def test_the_web_page_answers_through_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from assistant.api_client import RemoteAssistant
+
+    with serve(tmp_path, "page") as url:
+        monkeypatch.setenv("ASSISTANT_API_URL", url)
+        monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
+        page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        page.chat_input[0].set_value("Wie schneidet Hagen bei Glasfaser ab?").run()
+        page.chat_input[0].set_value("und Bochum?").run()
+        conversation = page.session_state["assistant"]
+        replies = [m["reply"] for m in page.session_state["messages"] if m.get("role") == "assistant"]
+    assert isinstance(conversation, RemoteAssistant)
+    assert str(conversation.state).startswith("v1.")  # the server's token, kept between turns
+    expected = cli_json("chat", "--jsonl", stdin="Wie schneidet Hagen bei Glasfaser ab?\nund Bochum?\n")
+    assert [figures_of(r) for r in replies] == [figures_of(e) for e in expected]
+    assert [r["answer"] for r in replies] == [e["answer"] for e in expected]
+    assert not page.exception
