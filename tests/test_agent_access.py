@@ -59,6 +59,15 @@ def test_state_token_round_trips_and_refuses_tampering() -> None:
         decode_state("not-a-token", b"k" * 32)
 
 
+def test_the_token_carries_every_field_of_the_conversation_state() -> None:
+    import dataclasses
+
+    from assistant.state_token import state_to_dict
+
+    # a field added to ConversationState must be added to the token, or follow-ups would lose it
+    assert set(state_to_dict(ConversationState())) == {f.name for f in dataclasses.fields(ConversationState)}
+
+
 def test_a_signed_state_with_bad_fields_is_still_refused() -> None:
     import base64
     import hashlib
