@@ -25,6 +25,7 @@ from assistant.errors import AssistantError
 from assistant.registry import AREA_IDS, AREA_NAMES
 from assistant.retrieval import IndexStatus
 from assistant.settings import Settings
+from assistant.text_safety import MAX_QUESTION_CHARS
 from assistant.ui_text import EXAMPLES, LANGS, Lang, as_lang, language_from_locale, text
 
 log = logging.getLogger("assistant.app")
@@ -151,7 +152,7 @@ def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
         chart = pres.figure_chart(figures, index, lang) if figures else None
         places = pres.answer_municipalities(reply, index.registry)
         cache[message["id"]] = {
-            "table": pres.figure_table(figures, index.registry, lang) if figures else None,
+            "table": pres.figure_table(figures, index.registry, lang, answer=reply) if figures else None,
             "chart": chart.to_dict() if chart is not None else None,
             "map": pres.map_spec(places, lang) if places else None,
             "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
@@ -359,7 +360,7 @@ def main() -> None:
     st.title(text("title", lang))
     st.caption(text("intro", lang))
     banner = st.empty()
-    typed = st.chat_input(text("chat_placeholder", lang), max_chars=2000)
+    typed = st.chat_input(text("chat_placeholder", lang), max_chars=MAX_QUESTION_CHARS)
     if not st.session_state.messages and not typed and not st.session_state.pending:
         st.markdown(text("examples_heading", lang))
         columns = st.columns(2)

@@ -31,18 +31,21 @@ What counts as a number in a text (`extract_numbers`, also used by the number gu
   either reading may match. Dates such as "24.06.2025" have no valid reading and stay unverified.
 
 How a number matches (`NumberCheck.status`), for a figure or fact dict with `claim_id`:
-- `exact`: equals the claim's value (or score);
+- `exact`: equals the claim's value (or score; for a what-if figure also today's value);
 - `rounded`: equals it after rounding to the precision shown: a number written with d decimals
   matches value t when |t - v| <= 0.5·10^-d (23.4567 may be shown as 23, 23,5 or 23,46, never 24);
 - `rank`: a figure's rank, or its `of` right after "von"/"of" ("Platz 3 von 53", "rank 3 of 53");
+  for what-if figures also today's rank and the change ("26 Plätze besser");
 - `count`: how many figures (municipalities) the claims cover, or a figure's `of` elsewhere
   ("53 Kommunen");
 - `year`: a figure's year;
 - `unverified`: none of these.
 When several kinds match, the context decides which is reported: after "Platz"/"Rang"/"rank"/
-"place"/"#" or before an ordinal suffix ranks come first; a plain four-digit number between 1900
-and 2100 is first read as a year; otherwise values come first. The context only orders the kinds,
-it never rejects a match.
+"place"/"#", before an ordinal suffix or before "Plätze"/"places" ranks come first; a plain
+four-digit number between 1900 and 2100 is first read as a year; otherwise values come first.
+Among equally good matches, the claim about the municipality named last before the number wins,
+then the claim of the number just before ("Platz 41 von 53": 53 is the `of` of rank 41's claim).
+The context only orders the matches, it never rejects one.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from assistant.numbers import DecimalMark, parse_number
 from assistant.registry import UNIT_LABELS
@@ -73,6 +76,9 @@ _NUMBER = re.compile(
 _RANK_WORDS = frozenset({"platz", "platzes", "rang", "rank", "ranks", "place", "position", "#"})
 _OF_WORDS = frozenset({"von", "of", "/"})
 _LAST_WORD = re.compile(r"(#|/|[^\W\d_]+)\W*$")
+_NEXT_WORD = re.compile(r"^(?:st|nd|rd|th)?\s*([^\W\d_]+)")
+#: Words after a number that make it a rank or a rank change ("26 Plätze besser", "3 places up").
+_RANK_UNITS = frozenset({"platz", "plätze", "plaetze", "place", "places", "rank", "ranks"})
 
 
 # --- claim ids -----------------------------------------------------------------------------------
@@ -158,25 +164,28 @@ def extract_numbers(text: str, language: str | None = None, names: Iterable[str]
 
 
 # --- the ledger of claims --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Entry:
-    """One number a claim supports: which field of which claim it is."""
+class Entry(NamedTuple):
+    """One number a claim supports: which field of which claim it is (a tuple: ledgers are rebuilt
+    for every answer, and the guard's holds every number a turn's tools returned)."""
 
     value: float
     field: str  # value, score, rank, of, year, count or evidence (a bare number, no claim)
     claim_id: str | None
 
 
-_VALUE_FIELDS = ("value", "score")
-_RANK_FIELDS = ("rank", "of")
+#: Figure fields read as values and as ranks; what-if figures add today's value and rank and the change.
+_VALUE_FIELDS = ("value", "score", "default_value")
+_RANK_FIELDS = ("rank", "of", "default_rank", "rank_change")
 
 
 class Ledger:
     """The numbers a set of claims supports, sorted for lookup by value with a tolerance."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], subjects: Mapping[str, str] | None = None) -> None:
         self.entries = sorted((e for e in entries if math.isfinite(e.value)), key=lambda e: e.value)
         self._keys = [e.value for e in self.entries]
+        #: claim id -> the municipality it is about, to tell equal numbers of different places apart
+        self.subjects = dict(subjects or {})
 
     @classmethod
     def of(cls, claims: Iterable[Mapping[str, Any]], evidence: Iterable[float] = ()) -> Ledger:
@@ -184,8 +193,11 @@ class Ledger:
         entries = [Entry(abs(float(v)), "evidence", None) for v in evidence]
         ags: set[str] = set()
         figures = 0
+        subjects: dict[str, str] = {}
         for claim in claims:
             cid = claim.get("claim_id")
+            if cid and claim.get("municipality"):
+                subjects[str(cid)] = str(claim["municipality"])
             for name in (*_VALUE_FIELDS, *_RANK_FIELDS, "year"):
                 value = claim.get(name)
                 if isinstance(value, int | float) and not isinstance(value, bool):
@@ -194,7 +206,15 @@ class Ledger:
                 figures += 1
                 ags.add(str(claim["ags"]))
         entries += [Entry(float(n), "count", None) for n in {figures, len(ags)} if n]
-        return cls(entries)
+        return cls(entries, subjects)
+
+    def subject_positions(self, text: str) -> list[tuple[int, str]]:
+        """(position, municipality) of every claim subject named in `text`, in text order."""
+        names = sorted(set(self.subjects.values()), key=len, reverse=True)
+        if not names:
+            return []
+        pattern = re.compile("|".join(re.escape(n) for n in names))
+        return [(m.start(), m.group(0)) for m in pattern.finditer(text)]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -274,7 +294,9 @@ def _kind(entry: Entry, value: float, rank_context: bool, of_context: bool) -> S
         return None  # ranks, years and counts are whole numbers: no rounding
     if entry.field == "of":
         return "rank" if of_context or rank_context else "count"
-    return {"rank": "rank", "year": "year", "count": "count"}.get(entry.field)  # type: ignore[return-value]
+    if entry.field in _RANK_FIELDS:
+        return "rank"
+    return {"year": "year", "count": "count"}.get(entry.field)  # type: ignore[return-value]
 
 
 def _order(token: NumberToken, rank_context: bool, of_context: bool, value: float, decimals: int) -> list[Status]:
@@ -285,32 +307,42 @@ def _order(token: NumberToken, rank_context: bool, of_context: bool, value: floa
     return ["exact", "rounded", "count", "rank", "year"]
 
 
-def _tie_rank(cid: str | None, previous: str | None) -> int:
-    return 0 if cid is not None and cid == previous else 1 if cid is not None else 2
+@dataclass(frozen=True)
+class _Context:
+    """What the text around a number says about which claim it quotes."""
+
+    previous: str | None  # the claim of the number just before
+    subject: str | None  # the municipality named last before the number
+    subjects: Mapping[str, str]
+
+    def tie_rank(self, cid: str | None) -> int:
+        if cid is None:
+            return 3
+        if self.subject is not None and self.subjects.get(cid) == self.subject:
+            return 0
+        return 1 if cid == self.previous else 2
 
 
-def _check(token: NumberToken, ledger: Ledger, before: str, previous: str | None = None) -> NumberCheck:
-    """The best match for one token; among equally good ones, a claim before one without an id,
-    and the claim of the previous number ("Platz 41 von 53": 53 is the `of` of rank 41's claim)."""
+def _check(token: NumberToken, ledger: Ledger, before: str, context: _Context, after: str = "") -> NumberCheck:
+    """The best match for one token (the order of kinds and of claims: module docstring)."""
     last = _LAST_WORD.search(before)
     word = last.group(1).lower() if last else ""
-    rank_context = word in _RANK_WORDS
+    following = _NEXT_WORD.match(after)
+    rank_context = word in _RANK_WORDS or (following is not None and following.group(1).lower() in _RANK_UNITS)
     of_context = word in _OF_WORDS
-    best: tuple[int, NumberCheck] | None = None
     for value, decimals in token.readings:
         order = _order(token, rank_context, of_context, value, decimals)
+        best: tuple[int, int, Status, Entry] | None = None
         for entry in ledger.near(value, decimals):
             kind = _kind(entry, value, rank_context, of_context)
             if kind is None:
                 continue
-            candidate = (order.index(kind), NumberCheck(token.text, token.position, value, kind, entry.claim_id,
-                                                        entry.field))
-            if best is None or candidate[0] < best[0] or (
-                candidate[0] == best[0] and _tie_rank(entry.claim_id, previous) < _tie_rank(best[1].claim_id, previous)
-            ):
-                best = candidate
+            key = (order.index(kind), context.tie_rank(entry.claim_id))
+            if best is None or key < best[:2]:
+                best = (*key, kind, entry)
         if best is not None:
-            return best[1]
+            _, _, kind, entry = best
+            return NumberCheck(token.text, token.position, value, kind, entry.claim_id, entry.field)
     first = token.readings[0][0] if token.readings else None
     return NumberCheck(token.text, token.position, first, "unverified", None, None)
 
@@ -320,9 +352,15 @@ def verify_with(
 ) -> VerificationReport:
     """`verify` against a prepared ledger (the number guard builds its own, wider one)."""
     checks: list[NumberCheck] = []
+    named = ledger.subject_positions(text)
+    starts = [p for p, _ in named]
     for token in extract_numbers(text, language, names):
-        previous = checks[-1].claim_id if checks else None
-        checks.append(_check(token, ledger, text[max(0, token.position - 24):token.position], previous))
+        last = bisect.bisect_right(starts, token.position) - 1
+        context = _Context(checks[-1].claim_id if checks else None, named[last][1] if last >= 0 else None,
+                           ledger.subjects)
+        end = token.position + len(token.text)
+        checks.append(_check(token, ledger, text[max(0, token.position - 24):token.position], context,
+                             text[end:end + 16]))
     return VerificationReport(language, tuple(checks))
 
 

@@ -27,6 +27,11 @@ _WORDS = {
 }
 
 
+#: Verdicts and claim fields in German words for the German report (JSON keeps the codes).
+_GERMAN = {"exact": "exakt", "rounded": "gerundet", "rank": "Rang", "count": "Anzahl", "year": "Jahr",
+           "unverified": "-", "value": "Wert", "score": "Punktzahl", "of": "von", "evidence": "Beleg"}
+
+
 def _read_answer(path: str) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -58,7 +63,11 @@ def render(report: VerificationReport, lang: str) -> str:
     lines = []
     for n in report.numbers:
         verdict = words["verified"] if n.verified else words["unverified"]
-        detail = f"{n.status:<10} {n.claim_id or '-':<12} {n.field or ''}".rstrip()
+        status: str = n.status
+        field = n.field or ""
+        if lang == "de":
+            status, field = _GERMAN.get(status, status), _GERMAN.get(field, field)
+        detail = f"{status:<10} {n.claim_id or '-':<12} {field}".rstrip()
         lines.append(f"{n.text:>12}  {verdict:<10} {detail}")
     bad = len(report.unverified)
     lines.append(words["all" if bad == 0 else "some"].format(n=len(report.numbers), bad=bad))

@@ -32,12 +32,13 @@ Rounding: a number written with d decimals matches a traceable value t when |t -
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.claims import Entry, Ledger, NumberToken, extract_numbers, verify_with
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 __all__ = ["Evidence", "GuardResult", "NumberToken", "check", "check_answer", "evidence", "extract_numbers"]
 
@@ -58,8 +59,8 @@ class Evidence:
     """The numbers a turn's answer may show, as a claims ledger of bare evidence entries."""
 
     def __init__(self, values: Iterable[float]) -> None:
-        self.ledger = Ledger(Entry(abs(v), "evidence", None) for v in values)
-        self.values = sorted({e.value for e in self.ledger.entries})
+        self.values = sorted({abs(v) for v in values if math.isfinite(v)})
+        self.ledger = Ledger(Entry(v, "evidence", None) for v in self.values)
 
     def __len__(self) -> int:
         return len(self.values)

@@ -41,6 +41,9 @@ class ScoreTable:
     indicator_ranks: pd.DataFrame
     area_ranks: pd.DataFrame
     overall_rank: pd.Series
+    #: the method as loaded (method.toml); a what-if table keeps it, so its figures' claim ids rest on
+    #: the same data version as today's and differ from them only by value
+    loaded_method: Method | None = None
 
     @property
     def count(self) -> int:
@@ -53,12 +56,17 @@ class ScoreTable:
 
     @cached_property
     def data_version(self) -> str:
-        """Hash of the stored values and the method: part of every figure's claim id (assistant.claims)."""
+        """Hash of the stored values and the loaded method: part of every figure's claim id (assistant.claims).
+
+        A what-if scenario is a computation on this data, not other data: its table has the same
+        version, and its figures' ids differ from today's through their values.
+        """
         columns = [c for c in ("ags", "indicator", "value", "year", "provenance", "source") if c in self.long.columns]
         rows = self.long[columns].itertuples(index=False, name=None)
-        weights = [(f"area:{k}", v) for k, v in self.method.area_weights.items()]
-        weights += [(f"indicator:{k}", v) for k, v in self.method.indicator_weights.items()]
-        return data_version(rows, [("cap", self.method.cap), *weights])
+        method = self.loaded_method or self.method
+        weights = [(f"area:{k}", v) for k, v in method.area_weights.items()]
+        weights += [(f"indicator:{k}", v) for k, v in method.indicator_weights.items()]
+        return data_version(rows, [("cap", method.cap), *weights])
 
     @cached_property
     def years(self) -> pd.DataFrame:
@@ -154,6 +162,7 @@ def compute_scores(values: pd.DataFrame, registry: Registry, method: Method | No
         indicator_ranks=pd.DataFrame(competition_rank(x, higher), index=index, columns=columns),
         area_ranks=pd.DataFrame(competition_rank(areas), index=index, columns=list(AREA_IDS)),
         overall_rank=pd.Series(competition_rank(overall)[:, 0], index=index),
+        loaded_method=registry.method,
     )
 
 

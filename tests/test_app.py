@@ -145,6 +145,7 @@ def test_german_question_shows_answer_table_chart_map_and_more(app: AppTest, ind
     row = table[table["Kommune"] == "Hagen"].iloc[0]
     assert row["Wert"] == pres.format_value(float(str(hagen["value"])), "%", "de")
     assert row["Rang"] == f"{hagen['rank']} von 53"
+    assert row["Geprüft"] == "ja, im Text belegt"  # words, not only a symbol (assistant.claims)
     assert len(charts(answer)) == 2  # bar chart and map
     assert answer.get("download_button")
     assert answer.get("feedback")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -153,6 +154,12 @@ def test_rank_year_and_count() -> None:
     assert statuses("Platz 4 im Jahr 2022", "de") == [("4", "unverified", None), ("2022", "unverified", None)]
 
 
+def test_equal_numbers_are_matched_to_the_municipality_named_before_them() -> None:
+    tied = [{**FIGURES[0], "rank": 7}, {**FIGURES[1], "rank": 7}]
+    report = verify("Dortmund: Platz 7. Hagen: Platz 7.", tied, "de")
+    assert [n.claim_id for n in report.numbers] == ["bbbbbbbbbbbb", "aaaaaaaaaaaa"]
+
+
 def test_numbers_in_names_are_not_claims() -> None:
     assert statuses("5G an der A40 und der B54, Modell e5", "de") == []
     title = "Glasfaser-Bericht vom 24.06.2025"
@@ -172,3 +179,20 @@ def test_bad_answer_objects_are_rejected_with_a_reason() -> None:
         verify_answer({"answer": "1", "figures": [{"value": "1"}]})
     with pytest.raises(ValueError, match="no text"):
         verify_answer({"figures": []})
+
+
+def test_the_figure_table_says_in_words_which_figures_the_text_states(engine: Engine) -> None:
+    from assistant import presentation as pres
+
+    index = engine.index
+    answer = ask(engine, "Profil von Herne")
+    frame = pres.figure_table(answer["figures"], index.registry, "de", answer=answer).frame
+    assert "Geprüft" in frame.columns
+    marks = dict(zip(frame["Kennzahl"], frame["Geprüft"], strict=True))
+    assert marks["Digital-Index (gesamt)"] == "ja, im Text belegt"
+    assert set(marks.values()) == {"ja, im Text belegt", "nicht im Text genannt"}  # profile: all 12 indicators
+    forged = json.loads(json.dumps(answer))
+    forged["figures"][0]["value"] = 99.9
+    english = pres.figure_table(forged["figures"], index.registry, "en", answer=forged).frame
+    assert english.loc[0, "Verified"] == "no, the claim id does not match the value"
+    assert "Verified" not in pres.figure_table(answer["figures"], index.registry, "en").frame.columns

@@ -125,6 +125,7 @@ def test_csv_export_keeps_unrounded_values_and_reads_back(index: DigitalIndex) -
         assert row["ags"] == f["ags"]
         assert float(row["value"]) == f["value"]
         assert row["provenance"] == f["provenance"]
+        assert row["claim_id"] == f["claim_id"]
     assert rows[0]["metric_name"] == "Glasfaser-Haushalte" or rows[0]["metric_name"]
     assert pres.csv_file_name("Wie schneidet Hagen bei Glasfaser ab?") == (
         "digital-index-wie-schneidet-hagen-bei-glasfaser-ab.csv"

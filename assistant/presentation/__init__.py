@@ -13,6 +13,7 @@ imports Streamlit.
 - `safe_markdown`: escaping, inert answer Markdown, safe links
 - `labels`: values with units, ranks, provenance badges
 - `figure_table`: the figures table and the CSV download
+- `claim_marks`: the table's "verified" column (assistant.claims)
 - `charts`: the answer's bar chart and the explorer's columns (Altair)
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls
@@ -24,6 +25,7 @@ imports Streamlit.
 from __future__ import annotations
 
 from assistant.presentation.charts import explorer_chart, figure_chart
+from assistant.presentation.claim_marks import claim_marks, mark_text
 from assistant.presentation.explorer import (
     ExplorerView,
     change_text,
@@ -59,6 +61,7 @@ __all__ = [
     "as_sentence",
     "backend_description",
     "change_text",
+    "claim_marks",
     "clean_question",
     "csv_file_name",
     "default_area_weights",
@@ -76,6 +79,7 @@ __all__ = [
     "inert_markdown",
     "load_geo",
     "map_spec",
+    "mark_text",
     "markdown_link",
     "project_index_status",
     "project_markdown",

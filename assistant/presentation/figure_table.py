@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from assistant.presentation.claim_marks import claim_marks, mark_text
 from assistant.presentation.labels import (
     FigureDict,
     finite_number,
@@ -30,7 +32,7 @@ from assistant.ui_text import Lang, text
 
 CSV_FIELDS = (
     "ags", "municipality", "metric", "metric_name", "value", "score", "rank", "of", "unit", "year",
-    "provenance", "source", "source_url",
+    "provenance", "source", "source_url", "claim_id",
 )
 
 
@@ -53,12 +55,19 @@ def source_of(registry: Registry, source_id: object, lang: Lang) -> tuple[str, s
     return source.title, safe_url(source.url)
 
 
-def figure_table(figures: Sequence[FigureDict], registry: Registry, lang: Lang) -> DisplayTable:
-    """Municipality, metric, value with unit, rank 'x von 53', year, provenance badge, source."""
-    columns = [text(key, lang) for key in (
-        "col_municipality", "col_metric", "col_value", "col_rank", "col_year", "col_provenance",
-        "col_source", "col_link",
-    )]
+def figure_table(figures: Sequence[FigureDict], registry: Registry, lang: Lang,
+                 answer: Mapping[str, Any] | None = None) -> DisplayTable:
+    """Municipality, metric, value with unit, rank 'x von 53', year, provenance badge, source.
+
+    With the answer object the figures belong to, a column "Geprüft"/"Verified" after the rank
+    says in words whether the answer text states the figure (presentation.claim_marks).
+    """
+    marks = claim_marks(answer) if answer is not None else None
+    keys = ["col_municipality", "col_metric", "col_value", "col_rank", "col_year", "col_provenance",
+            "col_source", "col_link"]
+    if marks is not None:
+        keys.insert(4, "col_verified")
+    columns = [text(key, lang) for key in keys]
     rows = []
     for f in figures:
         value = finite_number(f.get("value"))
@@ -69,6 +78,7 @@ def figure_table(figures: Sequence[FigureDict], registry: Registry, lang: Lang) 
             safe_metric_name(registry, str(f.get("metric", "")), lang),
             format_value(value, str(f.get("unit", "")), lang) if value is not None else "–",
             rank_text(f.get("rank"), f.get("of"), lang),
+            *([mark_text(marks.get(str(f.get("claim_id")), "unchecked"), lang)] if marks is not None else []),
             str(year) if isinstance(year, int) and year > 0 else "",
             provenance_badge(f.get("provenance"), lang),
             title,
