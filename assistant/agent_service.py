@@ -3,9 +3,9 @@
 One layer under both the MCP server (assistant.mcp_server) and the HTTP API (assistant.http_api),
 so a tool answers the same over stdio, over streamable HTTP and over `POST /v1/tools/{name}`.
 
-Why derived and not hand-written: the tool list, argument schemas and descriptions come from
-`assistant.tools.SCHEMAS` (the pydantic models the planner and the LLM path use), so a tool added
-or an argument changed there appears here with no edit, and the descriptions cannot drift.
+Why derived and not hand-written: the tool list, argument schemas and descriptions come from the
+one tool list `assistant.tool_specs` (the pydantic models the planner and the LLM path use), so a
+tool added or an argument changed there appears here with no edit, and descriptions cannot drift.
 
 Every result is JSON: the figures exactly as the scoring module made them (DESIGN 3.4), the
 facts, data, projects (retrieved text already made inert by retrieval), sources and notices, plus a
@@ -32,7 +32,9 @@ from rapidfuzz import fuzz, process
 from assistant.errors import AssistantError, UnknownNameError
 from assistant.plan import ConversationState, ToolCall
 from assistant.registry import Lang
-from assistant.tools import SCHEMAS, ToolResult, shown_error
+from assistant.tool_results import ToolResult
+from assistant.tool_specs import ToolSpec, tool_specs
+from assistant.tools import shown_error
 
 if TYPE_CHECKING:
     from assistant.chat import Engine
@@ -112,11 +114,16 @@ def _title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-@functools.cache
 def toolbox_tools() -> tuple[AgentTool, ...]:
-    """The toolbox's tools, derived from their pydantic argument models (built once per process)."""
-    return tuple(AgentTool(name, _title(name), (schema.__doc__ or name).strip() + CAP_NOTE, schema.model_json_schema())
-            for name, schema in SCHEMAS.items())
+    """The toolbox's tools, derived from the one tool list (`assistant.tool_specs`), in its order."""
+    return _agent_tools(tool_specs())
+
+
+@functools.lru_cache(maxsize=8)
+def _agent_tools(specs: tuple[ToolSpec, ...]) -> tuple[AgentTool, ...]:
+    """Built once per tool list (JSON schemas cost milliseconds); a registered tool makes a new list."""
+    return tuple(AgentTool(spec.name, _title(spec.name), spec.description + CAP_NOTE, spec.args.model_json_schema())
+                 for spec in specs)
 
 
 ASK_TOOL = AgentTool("ask", "Ask", " ".join((AskArgs.__doc__ or "").split()) + CAP_NOTE, AskArgs.model_json_schema())
@@ -164,12 +171,12 @@ class AgentService:
         self._charts: OrderedDict[tuple[Any, ...], dict[str, Any] | None] = OrderedDict()
         self._charts_lock = threading.Lock()
 
-    @functools.cached_property
+    @property
     def tools(self) -> list[AgentTool]:
         allowed = set(self.engine.toolbox.names)
         return [t for t in toolbox_tools() if t.name in allowed] + [ASK_TOOL, VERIFY_TOOL]
 
-    @functools.cached_property
+    @property
     def tool_names(self) -> list[str]:
         return [t.name for t in self.tools]
 

@@ -26,9 +26,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.agent_service import AgentCallError, AgentService
-from assistant.chat import MAX_QUESTION_CHARS, Engine
+from assistant.chat import Engine
 from assistant.http_guard import GuardSettings, RequestGuard
 from assistant.mcp_server import build_server
+from assistant.text_safety import MAX_QUESTION_CHARS
 
 #: HTTP status of a tool result that failed, by its error kind.
 ERROR_STATUS = {"invalid_argument": 422, "unknown_municipality": 422, "not_allowed": 403, "unavailable": 503,

@@ -21,7 +21,8 @@ from assistant.http_guard import GuardSettings, TokenBuckets, matches
 from assistant.mcp_server import build_server
 from assistant.plan import ConversationState, ToolCall
 from assistant.state_token import StateTokenError, decode_state, encode_state
-from assistant.tools import SCHEMAS
+from assistant.tool_specs import ToolSpec, register_tool, tool_specs, unregister_tool
+from tests.test_tool_specs import CountMunicipalitiesArgs, count_municipalities
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +103,30 @@ def test_token_bucket_allows_a_burst_then_says_how_long_to_wait() -> None:
 # --- the service: derived tools, errors with suggestions, the cap ----------------------------------------
 def test_every_toolbox_tool_is_offered_with_its_own_schema_and_the_cap(service: AgentService) -> None:
     tools = {t.name: t for t in service.tools}
-    assert set(tools) == {*SCHEMAS, "ask", "verify"}
-    for name, schema in SCHEMAS.items():
-        assert tools[name].input_schema == schema.model_json_schema()
-        assert tools[name].description.startswith((schema.__doc__ or "").strip())
-        assert f"{MAX_RESULT_CHARS:,}" in tools[name].description
+    assert list(tools) == [*(s.name for s in tool_specs()), "ask", "verify"]
+    for spec in tool_specs():
+        assert tools[spec.name].input_schema == spec.args.model_json_schema()
+        assert tools[spec.name].description.startswith(spec.description)
+        assert f"{MAX_RESULT_CHARS:,}" in tools[spec.name].description
+
+
+def test_a_tool_added_to_the_spec_list_is_served_over_mcp(engine: Engine) -> None:
+    spec = register_tool(ToolSpec("count_municipalities", CountMunicipalitiesArgs, count_municipalities, ("help",)))
+    try:
+        fresh = AgentService(Engine(engine.settings, index=engine.index))
+
+        async def session() -> tuple[list[Any], Any]:
+            async with Client(build_server(fresh)) as client:
+                return (await client.list_tools()).tools, await client.call_tool(spec.name, {"minimum": 100_000})
+
+        tools, result = anyio.run(session)
+    finally:
+        unregister_tool(spec.name)
+    listed = next(t for t in tools if t.name == spec.name)
+    assert listed.input_schema == CountMunicipalitiesArgs.model_json_schema()
+    big = sum(1 for m in engine.index.registry.municipalities if m.population >= 100_000)
+    assert [f["value"] for f in result.structured_content["facts"] if f["key"] == "count"] == [big]
+    assert spec.name not in AgentService(Engine(engine.settings, index=engine.index)).tool_names
 
 
 def test_unknown_tool_and_bad_arguments_say_what_to_do(service: AgentService) -> None:
@@ -231,7 +251,7 @@ def test_mcp_lists_and_serves_tools_resources_and_prompts(service: AgentService)
                     "indicators": indicators.contents[0], "prompt": prompt.messages[0], "wrong": wrong}
 
     seen = anyio.run(session)
-    assert [t.name for t in seen["tools"]] == [*SCHEMAS, "ask", "verify"]
+    assert [t.name for t in seen["tools"]] == [*(s.name for s in tool_specs()), "ask", "verify"]
     assert all(t.annotations.read_only_hint for t in seen["tools"])
     assert [str(r.uri) for r in seen["resources"]] == [r.uri for r in RESOURCES]
     assert [p.name for p in seen["prompts"]] == [p.name for p in PROMPTS]
