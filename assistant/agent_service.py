@@ -244,26 +244,43 @@ class AgentService:
         edited after it was issued (a "tampered" number) is rejected and backs nothing.
         """
         from assistant.claims import answer_names, forged_claims, verify
-        from assistant.scoring import figure
 
-        index = self.engine.index
-        version = index.table.data_version
+        version = self.engine.index.table.data_version
+        tables: dict[str, Any] = {}
         accepted: list[dict[str, Any]] = []
         rejected: list[dict[str, Any]] = []
         for claim in [*figures, *(facts or [])]:
             try:
                 if "ags" in claim:
-                    real = figure(index.table, index.registry, str(claim["ags"]), str(claim.get("metric")))
+                    real = self._real_figure(claim, tables)
                     good = real["claim_id"] == claim.get("claim_id") and real["value"] == claim.get("value")
                 else:
                     good = bool(claim.get("claim_id")) and not forged_claims({"facts": [claim]}, version)
-            except (KeyError, TypeError, ValueError, AssistantError):
+            except (KeyError, TypeError, ValueError, AttributeError, AssistantError):
                 good = False
             (accepted if good else rejected).append(claim)
         report = verify(text, accepted, language, names=answer_names({"figures": accepted}))
         return {"tool": VERIFY_TOOL.name, "ok": True, "data_version": version, **report.to_dict(),
                 "rejected_claims": [{"claim_id": c.get("claim_id"), "ags": c.get("ags"), "metric": c.get("metric"),
                                      "value": c.get("value")} for c in rejected]}
+
+    def _real_figure(self, claim: Mapping[str, Any], tables: dict[str, Any]) -> dict[str, object]:
+        """The figure the data gives for a claim's municipality and metric: from today's scores, or for a
+        what-if figure (`scenario`) from the same scenario recomputed (kept per call in `tables`)."""
+        from assistant.analysis import what_if
+        from assistant.scoring import figure
+
+        index = self.engine.index
+        table = index.table
+        scenario = claim.get("scenario")
+        if scenario is not None:
+            key = json.dumps(scenario, sort_keys=True)
+            if key not in tables:
+                tables[key] = what_if(index.data.values, index.registry, index.table,
+                                      dict(scenario.get("area_weights") or {}),
+                                      dict(scenario.get("indicator_weights") or {})).table
+            table = tables[key]
+        return figure(table, index.registry, str(claim["ags"]), str(claim.get("metric")))
 
     def result_payload(self, result: ToolResult, lang: Lang) -> dict[str, Any]:
         if not result.ok:

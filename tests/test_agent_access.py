@@ -186,6 +186,16 @@ def test_verify_accepts_the_answers_own_claims_and_rejects_tampering(service: Ag
     assert not forged["ok"]
 
 
+def test_verify_accepts_what_if_figures_by_recomputing_their_scenario(service: AgentService) -> None:
+    answer = service.call("ask", {"question": "Was wäre, wenn Infrastruktur doppelt zählt, für Bochum?"})
+    assert answer["intent"] == "what_if"
+    assert all("scenario" in f for f in answer["figures"])
+    report = service.call("verify", {"text": answer["answer"], "figures": answer["figures"],
+                                     "facts": answer["facts"], "language": "de"})
+    assert report["rejected_claims"] == []
+    assert report["ok"], [n for n in report["numbers"] if n["status"] == "unverified"]
+
+
 def test_tool_results_carry_claim_ids_on_figures_and_facts(service: AgentService) -> None:
     result = service.call("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"})
     assert result["figures"]
