@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from assistant.errors import AssistantError, UnknownNameError
 from assistant.plan import ConversationState, ToolCall
 from assistant.registry import Lang
+from assistant.text_safety import MAX_QUESTION_CHARS
 from assistant.tool_results import ToolResult
 from assistant.tool_specs import ToolSpec, tool_specs
 from assistant.tools import shown_error
@@ -61,7 +62,7 @@ class AskArgs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000, description="The question, German or English.")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question, German or English.")
     language: Literal["de", "en"] | None = Field(
         default=None, description="Answer language; default: the language of the question.")
     state: str | None = Field(default=None, max_length=8192,
