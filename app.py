@@ -18,7 +18,8 @@ from typing import Any
 import streamlit as st
 
 from assistant import presentation as pres
-from assistant.chat import Assistant, Engine
+from assistant.api_client import Conversation, conversation
+from assistant.chat import Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
 from assistant.language import detect_language
@@ -93,10 +94,10 @@ def init_session() -> None:
         state.lang = language_from_locale(st.context.locale)
 
 
-def assistant() -> Assistant:
-    if "assistant" not in st.session_state:
-        st.session_state.assistant = Assistant(engine())
-    chat: Assistant = st.session_state.assistant
+def assistant() -> Conversation:
+    if "assistant" not in st.session_state:  # ASSISTANT_API_URL set: a running `assistant serve` answers
+        st.session_state.assistant = conversation(engine)
+    chat: Conversation = st.session_state.assistant
     return chat
 
 

@@ -21,6 +21,7 @@ from assistant.settings import Settings
 #: Modules that contribute subcommands through `register(subparsers)`.
 COMMAND_MODULES = (
     "assistant.cli_data", "assistant.cli_corpus", "assistant.cli_chat", "assistant.cli_doctor", "assistant.cli_verify",
+    "assistant.cli_serve",
 )
 
 
