@@ -134,8 +134,11 @@ def follow_question_language() -> None:
     question = state.get("question")
     if not question or state.get("lang_chosen"):
         return
-    chat = state.get("assistant")
-    state.lang = detect_language(str(question), chat.state.language if chat is not None else state.lang)
+    # the conversation's language so far: the last answer's (works for the in-process engine and for
+    # a RemoteAssistant, whose state is an opaque token)
+    replies = [m["reply"] for m in state.get("messages", []) if "reply" in m]
+    previous = as_lang(replies[-1].get("language"), state.lang) if replies else state.lang
+    state.lang = detect_language(str(question), previous)
 
 
 def choose_language() -> None:

@@ -141,7 +141,7 @@ def test_empty_index_is_reported_and_rebuilt(tmp_path: Path, reference: DigitalI
     assert_numbers_correct(engine, reference)
     reply = Assistant(engine).ask(PROJECT_QUESTION)
     assert_reports_unavailable(reply, REPAIR_COMMAND, home)
-    assert "empty" in reply.answer
+    assert "Projektindex ist leer" in reply.answer  # the German question gets the German reason
     assert build(home)["chunks"] > 100
     assert Assistant(engine_for(engines, home)).ask(PROJECT_QUESTION).projects
 
@@ -179,7 +179,7 @@ def test_store_locked_by_another_process(
         reply, took = waiting[0]
         assert took < LOCK_WAIT + 5
         assert_reports_unavailable(reply, DOCTOR_COMMAND, home)
-        assert "locked by another process" in reply.answer
+        assert "von einem anderen Prozess gesperrt" in reply.answer
     assert numbers_took < LOCK_WAIT  # numeric answers never waited for the lock
     assert Assistant(engine).ask(PROJECT_QUESTION).projects  # free again: no restart needed
 
