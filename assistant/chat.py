@@ -56,6 +56,7 @@ TOOL_INTENTS: dict[str, Intent] = {
     "rank_municipalities": "rank", "find_peers": "peers", "explain_score": "explain", "what_if_weights": "what_if",
     "get_findings": "findings", "describe_method": "method", "list_indicators": "indicators",
     "search_projects": "project_search", "suggest_reusable_projects": "reusable_projects",
+    "get_project": "project_info", "learn_from": "learn_from", "similar_projects": "similar_projects",
 }
 NOTICES: dict[str, tuple[str, str]] = {
     "cleaned": ("Unsichtbare Steuer- oder Formatzeichen wurden aus der Frage entfernt.",

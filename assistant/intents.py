@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-MUNI, KREIS, PLACE, GROUP, METRIC = "qmuni", "qkreis", "qplace", "qgroup", "qmetric"
-PLACEHOLDERS: Final = frozenset({MUNI, KREIS, PLACE, GROUP, METRIC})
+MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME = "qmuni", "qkreis", "qplace", "qgroup", "qmetric", "qproject"
+PLACEHOLDERS: Final = frozenset({MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME})
 
 
 def loose(text: str) -> str:
@@ -89,7 +89,8 @@ METHOD = _rx(
     r"\b(berechnung\w*|methode|methodik|methodologie|definition|normalisierung|kappung|deckelung|gewichtung|"
     r"berechnungsweise|skalierung|aggregation)\b",
     r"\bwas (bedeutet|bedeuten|heisst|misst|messen|meint|ist gemeint|versteht man)\b", r"\bwofur steht\b",
-    r"\bwoher (kommen|stammen|hast du) (die |deine )?(daten|zahlen|werte)\b", r"\b(datenquelle\w*|quellen)\b",
+    r"\bwoher (kommen|stammen|hast du|habt ihr|haben sie) (die |deine |eure |ihre )?(daten|zahlen|werte)\b",
+    r"\b(datenquelle\w*|quellen)\b",
     r"\bsynthetisch\w*\b", r"\bwie aktuell\b", r"\baus welchem jahr\b",
     r"\b(wie viele|wieviele|how many) (kommunen|stadte|gemeinden|indikatoren|kennzahlen|bereiche|municipalities|towns|"
     r"indicators|areas) (gibt es|umfasst|enthalt|sind im|sind es|are there|are in|does)\b",

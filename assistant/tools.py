@@ -155,6 +155,9 @@ class ProjectSource(Protocol):
         self, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *, lang: str = "de",
     ) -> Sequence[ProjectHitLike]: ...
 
+    def project(self, project_id: str, *, lang: str = "de") -> Any:
+        """One project by corpus id (a ProjectHit), or None when the index does not hold it."""
+
 
 # --- argument schemas (descriptions are written for the model) ---------------------------------
 class _Args(BaseModel):
@@ -251,6 +254,36 @@ class SuggestReusableProjectsArgs(_Args):
     k: int = Field(default=5, ge=1, le=10)
 
 
+class GetProjectArgs(_Args):
+    """One digital project by its corpus id: what it is, lead and partners, municipalities, status,
+    funding, what others can reuse, sources."""
+
+    project: str = Field(min_length=1, max_length=100, description="Project id from the corpus, e.g. 'connected-ruhr'.")
+
+
+class LearnFromArgs(_Args):
+    """What one municipality could learn from another: its weakest indicators where the other scores
+    higher (figures for both), and the other's projects on those topics."""
+
+    municipality: str = Field(description="The learner. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
+    teacher: str = Field(description="The one to learn from. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
+    k: int = Field(default=3, ge=1, le=10)
+
+
+class SimilarProjectsArgs(_Args):
+    """Projects like a named project elsewhere (the project itself excluded), optionally in one
+    municipality or Kreis, or for a population class."""
+
+    project: str = Field(min_length=1, max_length=100, description="Project id from the corpus.")
+    query: str | None = Field(default=None, max_length=300, description="Optional words the projects should match.")
+    municipality: str | None = Field(default=None, description="Optional: " + MUNICIPALITY_HELP, max_length=100)
+    kreis: KreisName | None = Field(default=None, description="Optional: only projects in this Kreis.")
+    population_class: PopulationClass | None = Field(
+        default=None, description="Optional: projects for towns of this class (small < 20,000 ...)."
+    )
+    k: int = Field(default=5, ge=1, le=10)
+
+
 SCHEMAS: dict[str, type[_Args]] = {
     "get_profile": GetProfileArgs,
     "get_metric": GetMetricArgs,
@@ -264,9 +297,13 @@ SCHEMAS: dict[str, type[_Args]] = {
     "list_indicators": ListIndicatorsArgs,
     "search_projects": SearchProjectsArgs,
     "suggest_reusable_projects": SuggestReusableProjectsArgs,
+    "get_project": GetProjectArgs,
+    "learn_from": LearnFromArgs,
+    "similar_projects": SimilarProjectsArgs,
 }
 
-PROJECT_TOOLS = frozenset({"search_projects", "suggest_reusable_projects"})
+PROJECT_TOOLS = frozenset({"search_projects", "suggest_reusable_projects", "get_project", "learn_from",
+                           "similar_projects"})
 PROJECT_FAILURE = ("The project search failed unexpectedly (details are in the server log). "
                    "Repair: run `assistant doctor`.")
 
@@ -363,11 +400,13 @@ class Toolbox:
         except ValidationError as error:
             return ToolResult(call.name, args, error=shown_error(_validation_message(call.name, error)),
                               error_kind="invalid_argument")
-        from assistant.tool_impl import IMPLEMENTATIONS, ToolContext  # the functions import this module
+        from assistant.project_tools import PROJECT_IMPLEMENTATIONS  # the functions import this module
+        from assistant.tool_impl import IMPLEMENTATIONS, ToolContext
 
         context = ToolContext(self.index, lang, self.project_source if call.name in PROJECT_TOOLS else None)
+        implementation = IMPLEMENTATIONS.get(call.name) or PROJECT_IMPLEMENTATIONS[call.name]
         try:
-            result: ToolResult = IMPLEMENTATIONS[call.name](context, **parsed.model_dump())
+            result: ToolResult = implementation(context, **parsed.model_dump())
         except UnknownNameError as error:
             kind = "unknown_municipality" if error.kind == "municipality" else "invalid_argument"
             return ToolResult(call.name, args, error=shown_error(error), error_kind=kind,

@@ -23,6 +23,7 @@ from assistant.intents import (
     MUNI,
     PLACE,
     PLACEHOLDERS,
+    PROJECT_NAME,
     QUERY_FILLER,
     REGION_WORDS,
     loose_re,
@@ -38,7 +39,8 @@ from assistant.registry import AREA_IDS, OVERALL, metric_name
 if TYPE_CHECKING:
     from assistant.planner import Planner
 
-_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC}
+_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC,
+                "project": PROJECT_NAME}
 _PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
                     r"sie|es|er|dort|die stadt|diese stadt|dieser stadt|der stadt|dieser kommune|die kommune|"
                     r"it|its|there|they|this city|that city|the city|this town|ihre|ihren|seine|seinen)\b")
@@ -59,7 +61,8 @@ class QuestionReading:
         self.planner, self.text, self.state = planner, text, state
         self.registry = planner.registry
         self.ents = planner.finder.find(text)
-        starts = {p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
+        starts = ({p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
+                  | {p.start for p in self.ents.projects})
         words = []
         for i, token in enumerate(self.ents.tokens):
             kind = self.ents.owner.get(i)
@@ -74,6 +77,7 @@ class QuestionReading:
         self.groups = [p.value for p in self.ents.of_kind("group")]
         self.outside = self.ents.of_kind("outside")
         self.metrics = list(self.ents.metrics)
+        self.named_projects = list(dict.fromkeys(p.project for p in self.ents.projects))
         self.region = any(t.key in REGION_WORDS for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner)
         #: the skeleton's words without follow-up fillers ("und", "what about")
         self.content_words = [w for w in words if w not in FOLLOWUP_FILLER]
@@ -94,9 +98,9 @@ class QuestionReading:
         return [self.name(a) for a in agss]
 
     def make(self, intent: Intent, calls: Sequence[ToolCall] = (), munis: Sequence[str] = (),
-             metric: str | None = None) -> Plan:
+             metric: str | None = None, projects: Sequence[str] = ()) -> Plan:
         return Plan(intent, self.lang, tuple(calls), tuple(munis), metric, tuple(self.unresolved),
-                    tuple(dict.fromkeys(self.notices)))
+                    tuple(dict.fromkeys(self.notices)), tuple(projects))
 
     @property
     def named_metric(self) -> str | None:
