@@ -99,15 +99,27 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import load_questions, run_eval
+    from assistant.evaluation import EvalReport, load_questions, run_eval
 
-    chains = load_questions(Path(args.file))
-    report = run_eval(_engine(args), chains)
+    files = [Path(f) for f in (args.file or [DEFAULT_EVAL_FILE])]
+    loaded = [(path, load_questions(path)) for path in files]  # every file is checked before any is run
+    engine = _engine(args)
+    outcomes = []
+    for path, chains in loaded:
+        outcomes += run_eval(engine, chains, source=_display_name(path)).outcomes
+    report = EvalReport(outcomes)
     if args.json:
         _print_json(report.to_dict(), sys.stdout)
     else:
         sys.stdout.write(report.render() + "\n")
     return 0 if report.ok else 1
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def register(subparsers: Any) -> None:
@@ -126,6 +138,7 @@ def register(subparsers: Any) -> None:
     chat.set_defaults(handler=cmd_chat)
 
     evaluate = subparsers.add_parser("eval", help="run the evaluation questions; exit 1 below the goal")
-    evaluate.add_argument("--file", default=str(DEFAULT_EVAL_FILE), help="question file (YAML)")
+    evaluate.add_argument("--file", action="append", default=None, metavar="PATH",
+                          help=f"question file (YAML); repeat for several (default: {DEFAULT_EVAL_FILE.name})")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(handler=cmd_eval)

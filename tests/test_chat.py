@@ -119,10 +119,10 @@ def test_language_override_wins(engine: Engine) -> None:
     assert "rank" in reply.answer
 
 
-def eval_file(tmp_path: Path, chains: list[dict[str, object]]) -> Path:
+def eval_file(tmp_path: Path, chains: list[dict[str, object]], name: str = "questions.yaml") -> Path:
     import yaml
 
-    path = tmp_path / "questions.yaml"
+    path = tmp_path / name
     path.write_text(yaml.safe_dump(chains, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -171,6 +171,123 @@ def test_eval_file_problems_are_reported_with_their_place(tmp_path: Path) -> Non
     path = eval_file(tmp_path, [{"id": "a", "turns": [{"q": "x", "expect": {"intent": "weather", "colour": 1}}]}])
     with pytest.raises(AssistantError, match=r"chain 1 \(a\), turn 1: unknown expect keys \['colour'\]"):
         load_questions(path)
+
+
+def project_engine(index: DigitalIndex, hits: list[str]) -> Engine:
+    """A planner that routes 'Luftprojekte?' to a project search returning `hits` in this order."""
+    planner = ScriptedPlanner({
+        "Luftprojekte?": Plan("project_search", "de", (call("search_projects", query="Luftqualität"),)),
+        "Wie steht Hagen bei 5G?": Plan("value", "de", (call("get_metric", municipalities=["Hagen"],
+                                                                metric="mobile_5g"),), ("05914000",), "mobile_5g"),
+    })
+    return Engine(index=index, planner=planner, projects=FakeProjects(hits=[project(h) for h in hits]))
+
+
+def test_eval_intent_and_metric_may_be_lists_and_planned_intents_load(index: DigitalIndex, tmp_path: Path) -> None:
+    chains = load_questions(eval_file(tmp_path, [
+        {"id": "either", "lang": "de", "turns": [
+            {"q": "Luftprojekte?", "expect": {"intent": ["reusable_projects", "project_search"]}},
+            {"q": "Wie steht Hagen bei 5G?", "expect": {"intent": ["value", "position"],
+                                                      "metric": ["fibre_households", "mobile_5g"]}},
+            {"q": "Wie steht Hagen bei 5G?", "expect": {"intent": "value", "metric": ["fibre_households", "overall"]}},
+        ]},
+        {"id": "planned", "lang": "de", "turns": [
+            {"q": "Luftprojekte?", "expect": {"intent": "project_info"}},
+            {"q": "Luftprojekte?", "expect": {"intent": ["learn_from", "similar_projects"]}},
+        ]},
+    ]))
+    report = run_eval(project_engine(index, ["luft-hub"]), chains, reference=index)
+    assert [o.passed for o in report.outcomes] == [True, True, False, False, False]
+    assert report.outcomes[2].routing_problems == ["metric: expected fibre_households or overall, got mobile_5g"]
+    assert report.outcomes[3].routing_problems == ["intent: expected project_info, got project_search"]
+    assert report.outcomes[4].problems == ["intent: expected learn_from or similar_projects, got project_search"]
+    assert report.per_intent()["reusable_projects|project_search"] == (1, 1)
+    with pytest.raises(AssistantError, match="unknown intent 'weather'"):
+        load_questions(eval_file(tmp_path, [{"id": "w", "turns": [
+            {"q": "x", "expect": {"intent": ["value", "weather"]}}]}], name="bad.yaml"))
+
+
+def test_eval_project_top3_any_counts_only_the_first_three_projects(index: DigitalIndex, tmp_path: Path) -> None:
+    chains = load_questions(eval_file(tmp_path, [{"id": "top3", "lang": "de", "turns": [
+        {"q": "Luftprojekte?", "expect": {"project_top3_any": ["luft-hub"]}},
+        {"q": "Luftprojekte?", "expect": {"project_ids_any": ["luft-hub"]}},
+        {"q": "Luftprojekte?", "expect": {"project_top3_any": ["kdn", "dos-2030"]}},
+    ]}]))
+    report = run_eval(project_engine(index, ["kdn", "krzn", "dos-2030", "luft-hub"]), chains, reference=index)
+    first, second, third = report.outcomes
+    assert first.answer_problems == [
+        "projects top 3: expected any of ['luft-hub'], got ['kdn', 'krzn', 'dos-2030']"]
+    assert first.routed
+    assert not first.answered
+    assert first.project_hit is False
+    assert second.passed
+    assert second.project_hit is None
+    assert third.passed
+    assert third.project_hit is True
+    assert report.to_dict()["project_hit_at3"] == {"hits": 1, "turns": 2, "rate": 0.5}
+
+
+def test_eval_report_keeps_routing_apart_from_answer_per_file_and_tag(index: DigitalIndex, tmp_path: Path) -> None:
+    from assistant.evaluation import EvalReport
+
+    engine = project_engine(index, ["luft-hub", "kdn"])
+    dev = load_questions(eval_file(tmp_path, [
+        {"id": "misrouted-but-found", "lang": "de", "tags": ["project-describe", "de"], "turns": [
+            {"q": "Luftprojekte?", "expect": {"intent": "similar_projects", "project_top3_any": ["luft-hub"]}}]},
+        {"id": "routed-but-wrong-project", "lang": "de", "tags": ["project-named", "de"], "turns": [
+            {"q": "Luftprojekte?", "expect": {"intent": "project_search", "project_top3_any": ["ruhr-on"]}}]},
+    ], name="dev.yaml"))
+    test = load_questions(eval_file(tmp_path, [
+        {"id": "numeric", "lang": "en", "tags": ["numeric", "en"], "turns": [
+            {"q": "Wie steht Hagen bei 5G?", "expect": {"intent": "value", "municipalities": ["Hagen"]}}]},
+    ], name="test.yaml"))
+    report = EvalReport(run_eval(engine, dev, reference=index, source="dev.yaml").outcomes
+                        + run_eval(engine, test, reference=index, source="test.yaml").outcomes)
+    misrouted, wrong_project, numeric = report.outcomes
+    assert (misrouted.routed, misrouted.answered) == (False, True)
+    assert (wrong_project.routed, wrong_project.answered) == (True, False)
+    assert (numeric.routed, numeric.answered) == (True, False)  # answered in German, English expected
+    payload = report.to_dict()
+    assert (payload["routing_accuracy"], payload["answer_correctness"], payload["accuracy"]) == (0.6667, 0.3333, 0.0)
+    assert payload["per_file"]["dev.yaml"]["routed"] == 1
+    assert payload["per_file"]["dev.yaml"]["answered"] == 1
+    assert payload["per_file"]["test.yaml"]["turns"] == 1
+    assert payload["per_tag"]["de"]["project_hit_at3"] == {"hits": 1, "turns": 2, "rate": 0.5}
+    assert payload["per_tag"]["numeric"]["project_hit_at3"]["rate"] is None
+    assert payload["wrong_numbers"] == 0
+    text = report.render()
+    assert "per file:" in text
+    assert "per tag:" in text
+    assert "routing: intent: expected similar_projects, got project_search" in text
+    assert "answer: language: expected en, got de" in text
+
+
+def test_newcomer_files_follow_their_split_rule_and_name_real_things() -> None:
+    """eval/README.md: per category, ids ordered by sha1; even positions dev, odd positions test."""
+    import hashlib
+
+    files = {part: load_questions(PROJECT_ROOT / "eval" / f"newcomer_{part}.yaml") for part in ("dev", "test")}
+    side = {chain["id"]: part for part, chains in files.items() for chain in chains}
+    assert len(side) == sum(len(c) for c in files.values())  # no id twice, not even across the files
+    categories: dict[str, list[str]] = {}
+    for chains in files.values():
+        for chain in chains:
+            categories.setdefault(chain["tags"][0], []).append(chain["id"])
+    assert set(categories) == {"project-describe", "project-named", "project-similar", "project-reuse",
+                               "project-followup", "numeric"}
+    for ids in categories.values():
+        ordered = sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())
+        assert [side[i] for i in ordered] == ["dev" if n % 2 == 0 else "test" for n in range(len(ordered))]
+    corpus_ids = {p.stem for p in (PROJECT_ROOT / "corpus").glob("*.md")}
+    names = {m.name for m in DigitalIndex.load(PROJECT_ROOT / "index_data").registry.municipalities}
+    for chains in files.values():
+        for chain in chains:
+            assert chain["tags"][1] in ("de", "en"), chain["id"]
+            for turn in chain["turns"]:
+                expect = turn["expect"]
+                assert set(expect.get("project_top3_any", [])) <= corpus_ids, chain["id"]
+                assert set(expect.get("municipalities", [])) <= names, chain["id"]
+                assert chain["tags"][0] == "numeric" or expect.get("project_top3_any"), chain["id"]
 
 
 # --- the command line, in a real subprocess (needs the real planner) -----------------------------
@@ -239,6 +356,20 @@ def test_cli_eval_exit_code_follows_the_goal(data_dir: Path, tmp_path: Path) -> 
     report = json.loads(done.stdout)
     assert report["ok"] is False
     assert report["failures"][0]["problems"] == ["intent: expected rank, got value"]
+
+
+def test_cli_eval_runs_several_files_into_one_report(data_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("assistant.planner")
+    first = eval_file(tmp_path, [{"id": "a", "lang": "de", "tags": ["numeric"], "turns": [
+        {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": ["value", "position"]}}]}], name="a.yaml")
+    second = eval_file(tmp_path, [{"id": "b", "lang": "de", "tags": ["numeric"], "turns": [
+        {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "rank"}}]}], name="b.yaml")
+    done = run_cli(data_dir, "eval", "--file", str(first), "--file", str(second), "--json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert {name: tally["passed"] for name, tally in report["per_file"].items()} == {str(first): 1, str(second): 0}
+    assert report["per_tag"]["numeric"]["routed"] == 1
+    assert report["routing_accuracy"] == 0.5
 
 
 def test_a_defect_below_ask_is_logged_and_answered_without_a_traceback(
