@@ -347,7 +347,9 @@ def test_eval_set_is_complete() -> None:
     assert len(turns) >= 150
     german = sum(1 for turn, entry in turns if turn.get("lang", entry["lang"]) == "de")
     assert german / len(turns) >= 0.6
-    assert {turn["expect"]["intent"] for turn, _ in turns} == set(INTENTS)
+    # the four project intents of issue 9 are measured on the newcomer files (eval/newcomer_dev.yaml)
+    newer = {"project_info", "learn_from", "similar_projects", "projects_for_weak"}
+    assert {turn["expect"]["intent"] for turn, _ in turns} == set(INTENTS) - newer
     assert sum(1 for entry in entries if len(entry["turns"]) > 1) >= 20
     special = {"typo", "colloquial", "out_of_scope", "adversarial", "injection"}
     assert sum(1 for entry in entries if special & set(entry.get("tags", []))) >= 20
