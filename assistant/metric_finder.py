@@ -58,6 +58,8 @@ class MetricFinder:
             if " " in key:
                 self._metric_stems.setdefault(" ".join(_stem(word) for word in key.split()), metric)
         self._max_metric = max(len(k.split()) for k in self._metrics)
+        #: multiword forms written as one word: "Techjobs" for "tech jobs", "ITJobs" for "IT-Jobs"
+        self._closed = {k.replace(" ", ""): m for k, m in self._metrics.items() if " " in k}
         area_words: dict[str, set[str]] = {}
         for key, metric in self._metrics.items():
             area_words.setdefault(metric, set()).update(_stem(w) for w in key.split())
@@ -118,6 +120,9 @@ class MetricFinder:
         """German inflection and compounds: "Glasfaserquoten", "Mobilfunkausbau", "Unternehmensgründungen"."""
         if len(key) < 4 or key in FILLER or key.isdigit():
             return None
+        closed = self._closed.get(key) or self._closed.get(key[:-1] if key.endswith("s") else key)
+        if closed is not None:
+            return closed
         for suffix in _SUFFIXES:
             if key.endswith(suffix) and key[: -len(suffix)] in self._metric_single:
                 return self._metric_single[key[: -len(suffix)]]

@@ -77,7 +77,7 @@ def similar_projects(
     if reference is None:
         raise UnknownNameError("project", project, [])
     topics = " ".join(topic_label(t, ctx.lang) for t in reference.topics)
-    text = " ".join(p for p in (query, reference.title, topics, reference.reusable or "") if p)
+    text = " ".join(p for p in (query, reference.title, topics, reference.best_passage) if p)
     name = ctx.resolve([municipality])[0].name if municipality else None
     found = [h.to_dict() for h in source.search(text, municipality=name, kreis=kreis, k=k + 10, lang=ctx.lang)]
     hits = [h for h in found if h["id"] != reference.id
