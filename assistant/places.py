@@ -133,7 +133,7 @@ EXTRA_METRIC_FORMS: Final[dict[str, str]] = {
     "firms": "unternehmen", "economy": "unternehmen", "Netzausbau": "infrastruktur", "Netze": "infrastruktur",
     "connectivity": "infrastruktur", "digitale Infrastruktur": "infrastruktur",
     "Glasfaserabdeckung": "fibre_households", "Glasfaser-Abdeckung": "fibre_households",
-    "Internet": "infrastruktur", "Internetanbindung": "infrastruktur", "5G-Netzabdeckung": "mobile_5g", "Mobilfunkempfang": "mobile_5g", "Handyempfang": "mobile_5g",
+    "5G-Netzabdeckung": "mobile_5g", "Mobilfunkempfang": "mobile_5g", "Handyempfang": "mobile_5g",
 }
 
 #: Frequent words of length >= 5 that must never be read as a misspelt town or metric.

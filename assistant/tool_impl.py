@@ -1,4 +1,4 @@
-"""The bodies of the twelve tools (schemas, validation and the Toolbox live in assistant.tools).
+"""The bodies of twelve tools (project tools: assistant.project_tools; schemas and Toolbox: assistant.tools).
 
 Each function receives already validated arguments and returns a `ToolResult`. Figures come from
 `scoring.figure` unchanged; every other number a later answer may show (averages, contributions,

@@ -1,4 +1,4 @@
-"""The twelve tools of the assistant: typed, read-only questions to the scoring module and retrieval.
+"""The fifteen tools of the assistant: typed, read-only questions to the scoring module and retrieval.
 
 Why one module: the offline planner and an optional LLM call the *same* tools (plan.TOOL_SIGNATURES
 names them and their arguments), so validation, error messages and result shapes cannot drift

@@ -61,7 +61,8 @@ def test_a_named_project_answers_about_that_project(planner: Planner, question: 
 
 def test_a_project_name_with_a_town_in_it_is_not_the_town(planner: Planner) -> None:
     plan = ask(planner, "Wer leitet Smart City Bochum?")
-    assert plan.intent == "project_info" and project_of(plan) == "smart-city-bochum"
+    assert plan.intent == "project_info"
+    assert project_of(plan) == "smart-city-bochum"
     assert plan.municipalities == ()
 
 
@@ -80,7 +81,8 @@ def test_name_guards_drop_places_ordinary_words_and_id_forms_made_of_them() -> N
     assert names.resolve("Daten") is None
     assert names.resolve("glasfaser bochum") is None  # derived from an id, made of a metric and a place
     assert names.resolve("Ruhr On") == "p"
-    assert is_ordinary_word("Projekte") and not is_ordinary_word("KDN")
+    assert is_ordinary_word("Projekte")
+    assert not is_ordinary_word("KDN")
 
 
 def test_corpus_aliases_are_validated(tmp_path: Path) -> None:
@@ -112,7 +114,8 @@ def test_follow_ups_keep_the_project(planner: Planner) -> None:
     first = ask(planner, "Who runs CONNECTED.ESSEN?", state)
     state.remember(first)
     second = ask(planner, "and how is it funded?", state)
-    assert second.intent == "project_info" and project_of(second) == "connected-essen"
+    assert second.intent == "project_info"
+    assert project_of(second) == "connected-essen"
     state.remember(second)
     third = ask(planner, "und wie steht Essen bei Glasfaser?", state)
     assert third.intent == "value"  # a new question about the index leaves the project behind
@@ -150,7 +153,8 @@ def test_out_of_scope_only_without_index_or_corpus_support(planner: Planner) -> 
 
 
 def test_questions_about_the_index_as_a_whole_still_answer_with_findings(planner: Planner) -> None:
-    assert ask(planner, "Wie schneidet das Ruhrgebiet im Vergleich zu anderen Metropolregionen ab?").intent == "findings"
+    question = "Wie schneidet das Ruhrgebiet im Vergleich zu anderen Metropolregionen ab?"
+    assert ask(planner, question).intent == "findings"
     assert ask(planner, "Wie ist die 5G-Abdeckung im Ruhrgebiet?").intent == "findings"
 
 
@@ -178,7 +182,8 @@ def test_similar_projects_search_by_the_project_not_its_town(planner: Planner) -
     assert plan.intent == "similar_projects"
     call = plan.tool_calls[0]
     assert call.args["project"] == "smart-city-bochum"
-    assert call.args["municipality"] is None and call.args["population_class"] == "small"
+    assert call.args["municipality"] is None
+    assert call.args["population_class"] == "small"
     plan = ask(planner, "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?")
     assert plan.intent == "similar_projects"
     assert plan.tool_calls[0].args["project"] == "glasfaser-bochum"
@@ -191,7 +196,8 @@ def test_projects_for_the_weak_rank_and_search(planner: Planner) -> None:
     rank, search = plan.tool_calls
     assert (rank.name, rank.args["metric"], rank.args["order"]) == ("rank_municipalities", "fibre_households",
                                                                     "bottom")
-    assert search.name == "search_projects" and search.args["topic"] == "broadband"
+    assert search.name == "search_projects"
+    assert search.args["topic"] == "broadband"
 
 
 # --- 4. metric resolution ----------------------------------------------------------------------------
