@@ -24,6 +24,7 @@ from assistant.errors import AssistantError
 from assistant.registry import AREA_IDS, AREA_NAMES
 from assistant.retrieval import IndexStatus
 from assistant.settings import Settings
+from assistant.text_safety import MAX_QUESTION_CHARS
 from assistant.ui_text import EXAMPLES, LANGS, Lang, as_lang, language_from_locale, text
 
 log = logging.getLogger("assistant.app")
@@ -358,7 +359,7 @@ def main() -> None:
     st.title(text("title", lang))
     st.caption(text("intro", lang))
     banner = st.empty()
-    typed = st.chat_input(text("chat_placeholder", lang), max_chars=2000)
+    typed = st.chat_input(text("chat_placeholder", lang), max_chars=MAX_QUESTION_CHARS)
     if not st.session_state.messages and not typed and not st.session_state.pending:
         st.markdown(text("examples_heading", lang))
         columns = st.columns(2)

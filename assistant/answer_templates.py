@@ -56,6 +56,10 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         # rankings
         "rank_top": ("Die besten {n} bei **{metric}**{scope}:", "The top {n} on **{metric}**{scope}:"),
         "rank_bottom": ("Die schwächsten {n} bei **{metric}**{scope}:", "The bottom {n} on **{metric}**{scope}:"),
+        "rank_leader": ("Spitzenreiter bei **{metric}**{scope} ist **{name}** mit {value} ({rank}).",
+                        "The leader on **{metric}**{scope} is **{name}** with {value} ({rank})."),
+        "rank_last": ("Schlusslicht bei **{metric}**{scope} ist **{name}** mit {value} ({rank}).",
+                      "Last on **{metric}**{scope} is **{name}** with {value} ({rank})."),
         "rank_line": ("{pos}. **{name}** – {value} ({rank})", "{pos}. **{name}** – {value} ({rank})"),
         "scope_kreis": (" im {kreis}", " in {kreis}"),
         "scope_kreisfrei": (" unter den kreisfreien Städten", " among the kreisfreie Städte (independent cities)"),
@@ -208,8 +212,23 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "the Ruhr area. I cannot change data, drop my rules or take on other tasks.",
         ),
         "tool_error": ("Das konnte ich nicht beantworten: {error}", "I could not answer that: {error}"),
-        "projects_unavailable": ("Die Projektsuche ist gerade nicht verfügbar: {error}",
+        # German: the reason by kind (the error text is English); English: the error text itself
+        "projects_unavailable": ("Die Projektsuche ist gerade nicht verfügbar: {reason}{repair}",
                                  "Project search is not available right now: {error}"),
+        "projects_repair": (" Abhilfe: `{command}` ausführen.", " Repair: run `{command}`."),
+        "unavailable_missing": ("Es wurde noch kein Projektindex gebaut.", "No index has been built yet."),
+        "unavailable_empty": ("Der Projektindex ist leer.", "The index is empty."),
+        "unavailable_embedder": ("Der Projektindex wurde mit einem anderen Einbettungsmodell gebaut als dem "
+                                 "eingestellten.", "The index was built with another embedding model."),
+        "unavailable_server": ("Der Chroma-Server (CHROMA_HOST) antwortet nicht.",
+                               "The Chroma server (CHROMA_HOST) does not answer."),
+        "unavailable_busy": ("Der Projektindex ist von einem anderen Prozess gesperrt und wurde nicht rechtzeitig "
+                             "frei.", "The index is locked by another process."),
+        "unavailable_damaged": ("Die Dateien des Projektindex sind beschädigt.", "The index files are damaged."),
+        "unavailable_unconfigured": ("In diesem Assistenten ist keine Projektsuche eingerichtet.",
+                                     "Project search is not configured in this assistant."),
+        "unavailable_failed": ("Die Projektsuche ist unerwartet fehlgeschlagen (Einzelheiten stehen im "
+                               "Serverprotokoll).", "The project search failed unexpectedly."),
         "empty": ("Bitte stellen Sie eine Frage zum Digital-Index Ruhr oder zu Digitalprojekten im Ruhrgebiet.",
                   "Please ask a question about the Digital-Index Ruhr or digital projects in the Ruhr area."),
         "too_long": (

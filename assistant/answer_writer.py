@@ -14,7 +14,7 @@ from typing import Any
 from assistant.answer_templates import PHRASES
 from assistant.numbers import format_number
 from assistant.registry import INDICATOR_IDS, KREISFREI_GROUP, Lang, Registry, metric_name
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 Figure = dict[str, Any]
 

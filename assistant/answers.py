@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from assistant.answer_templates import PHRASES
 from assistant.answer_writer import AnswerWriter, phrase
-from assistant.answers_figures import FIGURE_RENDERERS
+from assistant.answers_figures import FIGURE_RENDERERS, stated_figures
 from assistant.answers_knowledge import KNOWLEDGE_RENDERERS
 from assistant.plan import Mention, Plan
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Registry
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 #: Intents whose answer needs no tool: the text comes from the plan and the registry.
 NO_TOOL_INTENTS = ("help", "out_of_scope", "unknown_municipality", "unknown_metric")
@@ -41,6 +43,8 @@ class Composed:
     text: str
     notices: list[str] = field(default_factory=list)
     extra: tuple[float, ...] = ()
+    #: the figures the text names (DESIGN 3.4: what the answer states, not the whole table behind it)
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- answers without tools ---------------------------------------------------------------------
@@ -65,8 +69,14 @@ def _unknown(w: AnswerWriter, mention: Mention) -> str:
 def _error(w: AnswerWriter, r: ToolResult) -> str:
     if r.error_kind == "unknown_municipality":
         return _unknown(w, Mention("municipality", str(r.data.get("unknown", "?")), tuple(r.suggestions)))
-    key = "projects_unavailable" if r.error_kind == "unavailable" else "tool_error"
-    return phrase(key, w.lang, error=r.error)
+    if r.error_kind == "unavailable":
+        kind = str(r.data.get("unavailable") or "failed")
+        kind = kind if f"unavailable_{kind}" in PHRASES else "failed"
+        command = r.data.get("repair")
+        repair = phrase("projects_repair", w.lang, command=command) if command else ""
+        return phrase("projects_unavailable", w.lang, error=r.error, reason=phrase(f"unavailable_{kind}", w.lang),
+                      repair=repair)
+    return phrase("tool_error", w.lang, error=r.error)
 
 
 def _notices(w: AnswerWriter, results: Sequence[ToolResult]) -> list[str]:
@@ -103,4 +113,5 @@ def compose(plan: Plan, results: Sequence[ToolResult], registry: Registry, lang:
     text = "\n\n".join(p for p in parts if p) or phrase("help", w.lang, count=len(registry.municipalities))
     if footer:
         text += "\n\n" + "\n".join(f"_{line}_" for line in footer)
-    return Composed(text, [*notices, *plan.notices], tuple(extra))
+    stated = [f for r in results if r.ok for f in stated_figures(r, plan.intent)]
+    return Composed(text, [*notices, *plan.notices], tuple(extra), stated)

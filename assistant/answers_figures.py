@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answer_writer import AnswerWriter, fmt, phrase
+from assistant.answer_writer import AnswerWriter, Figure, fmt, phrase
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL
-from assistant.tools import ToolResult
+from assistant.tool_impl import WHAT_IF_SHOWN
+from assistant.tool_results import ToolResult
 
 
 def _averages(w: AnswerWriter, r: ToolResult, metric: str, name: str, value: float) -> list[str]:
@@ -110,9 +111,14 @@ def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     if intent == "above_below" and r.fact("above_average") is not None:
         head = phrase("above_count", w.lang, count=w.count(r.fact("above_average") or 0),
                       members=w.count(r.fact("members") or 0), scope=scope)
-        ruhr = r.fact("ruhr_average") or 0.0
-        names = [str(f["municipality"]) for f in r.figures if float(f["value"]) > ruhr]
+        names = [str(f["municipality"]) for f in stated_figures(r, intent)]
         return head + (" " + ", ".join(names) + "." if names else "")
+    if len(r.figures) == 1:  # "die besten 1", "the top 1": a sentence, not a one-item list
+        f = r.figures[0]
+        key = "rank_leader" if r.data.get("order") == "top" else "rank_last"
+        sentence = phrase(key, w.lang, metric=w.metric(metric), scope=scope, name=f["municipality"],
+                          value=w.fig_value(f, dative=True), rank=w.rank(f))
+        return sentence + ("\n\n" + phrase("rank_note", w.lang, of=f["of"]) if scope else "")
     key = "rank_top" if r.data.get("order") == "top" else "rank_bottom"
     lines = [phrase(key, w.lang, n=len(r.figures), metric=w.metric(metric), scope=scope)]
     lines += [phrase("rank_line", w.lang, pos=n, name=f["municipality"], value=w.fig_value(f), rank=w.rank(f))
@@ -124,6 +130,15 @@ def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     if scope:
         notes.append(phrase("rank_note", w.lang, of=r.figures[0]["of"]))
     return "\n".join(lines) + ("\n\n" + " ".join(notes) if notes else "")
+
+
+def stated_figures(r: ToolResult, intent: str) -> list[Figure]:
+    """The figures an answer names: all of them, except for "who is above the Ruhr average?", whose
+    answer names only the municipalities above it (the ranking behind it covers all 53)."""
+    if r.name == "rank_municipalities" and intent == "above_below" and r.fact("above_average") is not None:
+        ruhr = r.fact("ruhr_average") or 0.0
+        return [f for f in r.figures if float(f["value"]) > ruhr]
+    return list(r.figures)
 
 
 def _kind(w: AnswerWriter, kreisfrei: bool, kreis: str) -> str:
@@ -204,7 +219,8 @@ def _what_if(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     if own:
         lines.append(phrase("whatif_own", w.lang, name=own["municipality"], value=fmt(own["overall"], w.lang, 1),
                             rank=own["rank"], default_rank=own["default_rank"], change=_moved(w, int(own["change"]))))
-    top = [f"{row['rank']}. {row['municipality']} ({fmt(row['overall'], w.lang, 1)})" for row in data["top"][:5]]
+    top = [f"{row['rank']}. {row['municipality']} ({fmt(row['overall'], w.lang, 1)})"
+           for row in data["top"][:WHAT_IF_SHOWN]]
     lines.append(phrase("whatif_top", w.lang, items=", ".join(top)))
     for key, rows in (("whatif_up", data["moved_up"]), ("whatif_down", data["moved_down"])):
         if rows:

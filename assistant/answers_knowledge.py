@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.answer_templates import METHOD_TEXT, STATUS_LABELS
 from assistant.answer_writer import AnswerWriter, fmt, phrase
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 from assistant.topics import topic_label
 
 

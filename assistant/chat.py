@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,7 +30,10 @@ from assistant.language import detect_language
 from assistant.plan import ConversationState, Intent, Plan, ToolCall
 from assistant.registry import Lang
 from assistant.settings import Settings
-from assistant.tools import ProjectSource, Toolbox, ToolResult
+from assistant.text_safety import MAX_QUESTION_CHARS, MAX_RAW_CHARS, clean_question
+from assistant.tool_results import ProjectSource, ToolResult
+from assistant.tool_specs import TOOL_INTENTS
+from assistant.tools import Toolbox
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -43,21 +44,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-#: Raw input beyond this many characters is refused as too long without being cleaned (UC-01: a
-#: crafted WebSocket message or API call may carry megabytes; chat_input's limit is client-side).
-MAX_RAW_CHARS = 50 * MAX_QUESTION_CHARS
 HISTORY_TURNS = 6
 CONTRACT_KEYS = ("question", "language", "answer", "intent", "tool_calls", "figures", "projects", "sources", "notices")
 PROJECT_KEYS = ("id", "title", "municipalities", "score")
-#: The intent an LLM turn gets from the first tool it called.
-TOOL_INTENTS: dict[str, Intent] = {
-    "get_profile": "profile", "get_metric": "value", "compare_municipalities": "compare",
-    "rank_municipalities": "rank", "find_peers": "peers", "explain_score": "explain", "what_if_weights": "what_if",
-    "get_findings": "findings", "describe_method": "method", "list_indicators": "indicators",
-    "search_projects": "project_search", "suggest_reusable_projects": "reusable_projects",
-    "get_project": "project_info", "learn_from": "learn_from", "similar_projects": "similar_projects",
-}
 NOTICES: dict[str, tuple[str, str]] = {
     "cleaned": ("Unsichtbare Steuer- oder Formatzeichen wurden aus der Frage entfernt.",
                 "Invisible control or formatting characters were removed from the question."),
@@ -193,32 +182,6 @@ class Engine:
         _ = self.toolbox
 
 
-_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
-_SCRIPT_TARGET = re.compile(r"\]\((?=\s*<?\s*(?:javascript|vbscript|data):)", re.I)
-
-
-def clean_question(text: str) -> tuple[str, bool]:
-    """Remove control, zero-width, bidi and private-use characters; collapse whitespace.
-
-    A "<" that would open an HTML tag becomes "‹", "![" (a Markdown image) becomes "! [" and "](" before
-    a javascript:/data: target becomes "] (", as in retrieved text (see `inert_text`): parts of the
-    question are quoted in answers and notices ("Einen Indikator „…“ gibt es nicht"), and what the
-    user typed must not turn into markup, a remote image or a script link there. "< 20.000" keeps its "<".
-    """
-    text = unicodedata.normalize("NFC", str(text))
-    kept = []
-    removed = False
-    for ch in text:
-        if ch in "\n\t\r":
-            kept.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
-            removed = True
-        else:
-            kept.append(ch)
-    cleaned = _TAG_OPENER.sub("‹", " ".join("".join(kept).split())).replace("![", "! [")
-    return _SCRIPT_TARGET.sub("] (", cleaned), removed
-
-
 def _dedupe(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
     seen: dict[Any, dict[str, Any]] = {}
     for item in items:
@@ -288,9 +251,12 @@ class Assistant:
         return Reply(question, lang, text, intent, [], [], [], [], notices, guard=guard, evidence_extra=extra)
 
     def _reply(self, question: str, plan: Plan, results: list[ToolResult], answer: str, notices: list[str],
-               guard: GuardResult, backend: str = "offline", extra: tuple[float, ...] = ()) -> Reply:
+               guard: GuardResult, backend: str = "offline", extra: tuple[float, ...] = (),
+               stated: list[dict[str, Any]] | None = None) -> Reply:
+        """The Reply; `stated` are the figures a template answer names (default: every tool figure)."""
         ok = [r for r in results if r.ok]
-        figures = _dedupe([f for r in ok for f in r.figures], lambda f: (f["ags"], f["metric"]))
+        chosen = [f for r in ok for f in r.figures] if stated is None else stated
+        figures = _dedupe(chosen, lambda f: (f["ags"], f["metric"]))
         projects = _dedupe([p for r in ok for p in r.projects], lambda p: p.get("id"))
         sources = _dedupe([s for r in ok for s in r.sources], lambda s: s["id"])
         tool_notices = [n for r in results for n in r.notices]
@@ -305,7 +271,7 @@ class Assistant:
             log.error("template answer failed the number guard (%s): %s", plan.intent, guard.untraceable)
         self.state.remember(plan)
         return self._reply(question, plan, results, composed.text, [*notices, *composed.notices], guard,
-                           extra=composed.extra)
+                           extra=composed.extra, stated=composed.figures)
 
     def _ask_llm(self, question: str, plan: Plan, model: BaseChatModel, notices: list[str]) -> Reply:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -344,7 +310,8 @@ class Assistant:
             guard = check_answer(answer, turn.results, question if accepted is None else None, extra=template.extra)
             self.state.remember(llm_plan)
             reply = self._reply(question, llm_plan, turn.results, answer,
-                                [*notices, *template.notices, *extra_notices], guard, backend, template.extra)
+                                [*notices, *template.notices, *extra_notices], guard, backend, template.extra,
+                                template.figures if accepted is None else None)
         self._history = [*self._history, AIMessage(reply.answer)][-2 * HISTORY_TURNS:]
         return reply
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.corpus import ProjectDoc
+from assistant.text_safety import strip_invisible
 from assistant.topics import topic_label
 
 #: Part of every content hash: changing the chunking re-embeds everything on the next build.
@@ -47,7 +48,7 @@ class Chunk:
 # ---------------------------------------------------------------------------------------------
 # inert text
 
-_INVISIBLE_KEEP = {"\n", "\t"}
+_INVISIBLE_KEEP = "\n\t"
 _BLOCKS = re.compile(r"<(script|style|iframe|object|embed|template|svg|math)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]+)>", re.I)
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>|<![^<>]*>|<\?[^<>]*>", re.S)
@@ -62,10 +63,7 @@ _REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$",
 def _visible(text: str) -> str:
     """Drop control, format (zero-width, bidi override, soft hyphen) and private-use characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return "".join(
-        ch for ch in text
-        if ch in _INVISIBLE_KEEP or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"}
-    )
+    return strip_invisible(text, keep=_INVISIBLE_KEEP)
 
 
 def _show_url(label: str, url: str) -> str:

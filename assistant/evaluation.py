@@ -42,6 +42,7 @@ from assistant.errors import AssistantError, UnknownNameError
 from assistant.eval_report import EvalReport, TurnOutcome
 from assistant.guard import check_answer
 from assistant.plan import INTENTS
+from assistant.tool_specs import SCHEMAS
 
 __all__ = ["EvalReport", "TurnOutcome", "check_turn", "load_questions", "run_eval", "wrong_numbers"]
 
@@ -140,8 +141,6 @@ def wrong_numbers(reference: Any, reply: Reply) -> list[str]:
 
 def _check_args(reply: Reply, expected: dict[str, Any]) -> list[str]:
     """`args: {tool: {arg: value}}`: the first call of that tool has these values (schema defaults apply)."""
-    from assistant.tools import SCHEMAS
-
     problems = []
     for tool, wanted in expected.items():
         found = next((c for c in reply.tool_calls if c.name == tool), None)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.numbers import DecimalMark, parse_number
-from assistant.tools import ToolResult
+from assistant.tool_results import ToolResult
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>`\"']+", re.I)
 _LIST_MARKER = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\d{1,2}[.)](?=[ \t])", re.M)

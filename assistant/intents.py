@@ -280,7 +280,7 @@ RANK_N = _rx(
     rf"\b(?:top|bottom|flop) ?{_NUM}\b",
     rf"\b{_NUM} (?:besten|beste|starksten|schwachsten|schlechtesten|hochsten|niedrigsten|fuhrenden|best|worst|weakest|"
     r"strongest|highest|lowest|leading|top|bottom|kommunen|stadte|gemeinden|municipalities|cities|towns|platze|places)\b",
-    rf"\b(?:letzten|ersten|last|first|bottom|flop|platze|places) {_NUM}\b",
+    rf"\b(?:letzten|ersten|besten|schwachsten|schlechtesten|last|first|best|worst|bottom|flop|platze|places) {_NUM}\b",
 )
 _POP_NUMBER = r"(\d{1,3}(?: \d{3})+|\d+(?: ?(?:tsd|tausend|k|000))?)"
 POP_BELOW = loose_re(rf"\b(?:unter|weniger als|bis|below|under|fewer than|less than|up to) {_POP_NUMBER}\b")
@@ -307,7 +307,7 @@ EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| 
 CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
 
 # --- method topics and project topics -------------------------------------------------------------
-#: Keywords -> the method topics of `describe_method` (assistant.tools.METHOD_TOPICS); else "overview".
+#: Keywords -> the method topics of `describe_method` (assistant.tool_args.METHOD_TOPICS); else "overview".
 METHOD_TOPICS: Final = (
     (loose_re(r"\b(gewicht\w*|weight\w*)\b"), "weights"),
     (loose_re(r"\b(quelle\w*|sources?|woher|synthetisch\w*|synthetic|provenance|herkunft|aktuell|jahr|year|"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.registry import Lang
+from assistant.tool_specs import PROJECT_TOOLS, TOOL_SIGNATURES
 
 Intent = Literal[
     "value",  # one metric for one municipality ("Wie schneidet Hagen bei Glasfaser ab?")
@@ -40,24 +41,8 @@ Intent = Literal[
 
 INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
 
-#: Tool names with their argument names (types in assistant.tools).
-TOOL_SIGNATURES: dict[str, tuple[str, ...]] = {
-    "get_profile": ("municipality",),
-    "get_metric": ("municipalities", "metric"),
-    "compare_municipalities": ("municipalities", "metric"),
-    "rank_municipalities": ("metric", "n", "order", "kreis", "kreisfrei", "population_class"),
-    "find_peers": ("municipality", "k"),
-    "explain_score": ("municipality",),
-    "what_if_weights": ("area_weights", "indicator_weights", "municipality"),
-    "get_findings": ("area", "query"),
-    "describe_method": ("topic",),
-    "list_indicators": ("area",),
-    "search_projects": ("query", "municipality", "kreis", "topic", "k"),
-    "suggest_reusable_projects": ("municipality", "query", "k"),
-    "get_project": ("project",),
-    "learn_from": ("municipality", "teacher", "k"),
-    "similar_projects": ("project", "query", "municipality", "kreis", "population_class", "k"),
-}
+#: Tool names with their argument names, derived from the one tool list (types: assistant.tool_args).
+__all__ = ["INTENTS", "TOOL_SIGNATURES", "ConversationState", "Intent", "Mention", "Plan", "ToolCall"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +102,6 @@ class ConversationState:
         self.language = plan.language
         self.last_tool_calls = plan.tool_calls
         for call in plan.tool_calls:
-            if call.name in ("search_projects", "suggest_reusable_projects") and call.args.get("query"):
+            if call.name in PROJECT_TOOLS and call.args.get("query"):
                 self.last_query = str(call.args["query"])
         self.turns += 1

@@ -12,8 +12,6 @@ found lexically and some content word is left over, so the common path stays wel
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -56,21 +54,13 @@ from assistant.registry import AREA_IDS, OVERALL
 from assistant.routing import Evidence, rank_scorers
 from assistant.settings import Settings
 from assistant.similarity import EmbedFn, MetricSimilarity
+from assistant.text_safety import question_text
 from assistant.turn_projects import ProjectTurn
 
 #: Builders that answer before any place is checked (a refusal, help, weather).
 _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
-
-MAX_QUESTION = 2000
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-def clean_question(question: str) -> str:
-    """NFC, no control or zero-width characters (an obfuscation trick), at most 2,000 characters."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", question or ""))
-    return " ".join(text.split())[:MAX_QUESTION]
 
 
 class Turn(ProjectTurn):
@@ -326,7 +316,7 @@ class Planner:
 
     def plan(self, question: str, state: ConversationState | None = None) -> Plan:
         """The plan for one question; `state` is read, never modified (the chat engine calls remember)."""
-        return Turn(self, clean_question(question), state or ConversationState()).plan()
+        return Turn(self, question_text(question), state or ConversationState()).plan()
 
     def warm_up(self) -> bool:
         """Prepare the similarity fallback (embeds the indicator descriptions); False without an embedder."""
@@ -334,7 +324,7 @@ class Planner:
 
     def debug(self, question: str, state: ConversationState | None = None) -> dict[str, Any]:
         """Debug view: entities and skeleton as the rules see them (for `assistant` debugging and tests)."""
-        turn = Turn(self, clean_question(question), state or ConversationState())
+        turn = Turn(self, question_text(question), state or ConversationState())
         return {"skeleton": turn.skeleton, "language": turn.lang,
                 "places": [(p.kind, p.name, p.text) for p in turn.ents.places],
                 "metrics": [(m.metric, m.text, m.via) for m in turn.ents.metrics],

@@ -1,5 +1,5 @@
-"""The tools of the project intents: one named project, what a municipality could learn from
-another, and projects like a named one.
+"""The bodies of the project-entity tools: one named project, what a municipality could learn from
+another, and projects like a named one (their ToolSpec entries: assistant.tool_specs).
 
 Figures come from the scoring module only (`scoring.figure`), project facts from the project
 index (the same cards the search returns), and every corpus text is made inert by
@@ -8,7 +8,6 @@ index (the same cards the search returns), and every corpus text is made inert b
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from assistant.analysis import POPULATION_CLASSES, profile
@@ -17,7 +16,7 @@ from assistant.registry import INDICATOR_IDS
 from assistant.scoring import figure
 from assistant.suggestions import INDICATOR_QUERY
 from assistant.tool_impl import ToolContext, _project_result, _projects
-from assistant.tools import Fact, ToolResult
+from assistant.tool_results import Fact, ToolResult
 from assistant.topics import topic_label
 
 
@@ -86,9 +85,3 @@ def similar_projects(
             "population_class": population_class, "query": query}
     return _project_result(ctx, "similar_projects", hits, data=data)
 
-
-PROJECT_IMPLEMENTATIONS: dict[str, Callable[..., ToolResult]] = {
-    "get_project": get_project,
-    "learn_from": learn_from,
-    "similar_projects": similar_projects,
-}

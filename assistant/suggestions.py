@@ -13,15 +13,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from assistant.chunking import inert_text
 from assistant.errors import UnknownNameError
-from assistant.registry import INDICATOR_IDS, Municipality
+from assistant.keyword_index import ChunkTable
+from assistant.registry import INDICATOR_IDS, Municipality, Registry
+from assistant.search_results import ProjectHit
 from assistant.topics import topic_label
 
-if TYPE_CHECKING:
-    from assistant.retrieval import ProjectHit, ProjectSearch
+
+class ProjectSearchLike(Protocol):
+    """What the ranking needs from the retrieval facade (assistant.retrieval.ProjectSearch has it).
+
+    A protocol, not an import: retrieval calls this module, so this module must not import retrieval.
+    """
+
+    @property
+    def registry(self) -> Registry: ...
+
+    def resolve_municipality(self, text: str) -> Municipality: ...
+
+    def chunk_table(self) -> tuple[Any, ChunkTable]: ...
+
+    def search(self, query: str, *, k: int = 5) -> Sequence[ProjectHit]: ...
+
+    def project_hit(
+        self, table: ChunkTable, project: str, chunk: int, score: float, why: str, channels: list[str]
+    ) -> ProjectHit: ...
 
 #: Which project topics address a weak indicator. Documented in docs/operations.md.
 INDICATOR_TOPICS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
@@ -76,7 +95,7 @@ class Suggestion:
 
 
 def suggest_reusable(
-    search: ProjectSearch, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *, lang: str = "de"
+    search: ProjectSearchLike, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *, lang: str = "de"
 ) -> list[Suggestion]:
     """Projects from other municipalities (or region-wide) that address the weakest indicators.
 
@@ -121,7 +140,7 @@ def suggest_reusable(
 
 
 def _reason(
-    search: ProjectSearch, card: dict[str, Any], addressed: list[str], municipality: Municipality, lang: str
+    search: ProjectSearchLike, card: dict[str, Any], addressed: list[str], municipality: Municipality, lang: str
 ) -> str:
     de = lang == "de"
     known = {i.id for i in search.registry.indicators}

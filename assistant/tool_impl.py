@@ -1,4 +1,5 @@
-"""The bodies of twelve tools (project tools: assistant.project_tools; schemas and Toolbox: assistant.tools).
+"""The bodies of the tools (argument models: assistant.tool_args; the list: assistant.tool_specs;
+validation and the Toolbox: assistant.tools).
 
 Each function receives already validated arguments and returns a `ToolResult`. Figures come from
 `scoring.figure` unchanged; every other number a later answer may show (averages, contributions,
@@ -30,7 +31,7 @@ from assistant.errors import AssistantError
 from assistant.names import fold
 from assistant.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Municipality
 from assistant.scoring import COMPUTED_SOURCE, SCORE_UNIT, figure
-from assistant.tools import Fact, ProjectSource, ToolResult
+from assistant.tool_results import Fact, ProjectSource, ToolResult
 
 SYNTHETIC_SOURCE = "synthetic-demo"
 #: Project fields that are free text from the corpus: always made inert before anyone sees them.
@@ -194,6 +195,10 @@ def explain_score(ctx: ToolContext, municipality: str) -> ToolResult:
     return ctx.result("explain_score", figures, facts=facts, data=data)
 
 
+#: How many of the scenario's leaders a what-if answer lists (the facts cover the first ten).
+WHAT_IF_SHOWN = 5
+
+
 def what_if_weights(
     ctx: ToolContext, area_weights: dict[str, float], indicator_weights: dict[str, float], municipality: str | None,
 ) -> ToolResult:
@@ -201,7 +206,8 @@ def what_if_weights(
         raise ValueError("what_if_weights needs at least one weight, e.g. area_weights={'infrastruktur': 2} "
                          "(areas: " + ", ".join(AREA_IDS) + "; or indicator ids)")
     target = ctx.resolve([municipality])[0] if municipality else None
-    rows = what_if(ctx.index.data.values, ctx.registry, ctx.table, area_weights, indicator_weights).rows
+    scenario = what_if(ctx.index.data.values, ctx.registry, ctx.table, area_weights, indicator_weights)
+    rows = scenario.rows
     top = rows[:10]
     up = sorted((r for r in rows if int(r["change"]) > 0), key=lambda r: -int(r["change"]))[:3]  # type: ignore[call-overload]
     down = sorted((r for r in rows if int(r["change"]) < 0), key=lambda r: int(r["change"]))[:3]  # type: ignore[call-overload]
@@ -213,7 +219,17 @@ def what_if_weights(
         ags = row["ags"]
         facts += [Fact(f"overall:{ags}", float(row["overall"])), Fact(f"rank:{ags}", float(row["rank"])),  # type: ignore[arg-type]
                   Fact(f"default_rank:{ags}", float(row["default_rank"])), Fact(f"change:{ags}", float(row["change"]))]  # type: ignore[arg-type]
-    figures = [figure(ctx.table, ctx.registry, target.ags, OVERALL)] if target else []
+    # Figures for every municipality the answer names (its own, the first WHAT_IF_SHOWN, the biggest
+    # movers): the scenario's overall score and rank, with today's beside them and the change.
+    shown = dict.fromkeys(str(r["ags"]) for r in [*([own] if own else []), *top[:WHAT_IF_SHOWN], *up, *down])
+    by_ags = {str(r["ags"]): r for r in rows}
+    weights = {"area_weights": dict(area_weights), "indicator_weights": dict(indicator_weights)}
+    figures = [
+        {**figure(scenario.table, ctx.registry, ags, OVERALL), "scenario": weights,
+         "default_value": float(ctx.table.overall[ags]), "default_rank": int(by_ags[ags]["default_rank"]),  # type: ignore[call-overload]
+         "rank_change": int(by_ags[ags]["change"])}  # type: ignore[call-overload]
+        for ags in shown
+    ]
     data = {"area_weights": area_weights, "indicator_weights": indicator_weights, "top": top,
             "moved_up": up, "moved_down": down, "municipality": own,
             "synthetic_inputs": bool((ctx.table.provenance == "synthetic").to_numpy().any())}
@@ -291,10 +307,14 @@ def _clean_project(hit: dict[str, Any], lang: Lang) -> dict[str, Any]:
     return project
 
 
+class ProjectSearchNotConfiguredError(AssistantError):
+    """The assistant was built without a project search (e.g. a numbers-only deployment)."""
+
+
 def _projects(ctx: ToolContext) -> ProjectSource:
     source = ctx.projects() if ctx.projects else None
     if source is None:
-        raise AssistantError("project search is not configured in this assistant")
+        raise ProjectSearchNotConfiguredError("project search is not configured in this assistant")
     return source
 
 
@@ -339,18 +359,3 @@ def suggest_reusable_projects(ctx: ToolContext, municipality: str, query: str | 
     data = {"municipality": target.name, "weak_indicators": weak, "query": None}  # same keys as above
     return _project_result(ctx, "suggest_reusable_projects", hits, figures=figures, facts=facts, data=data)
 
-
-IMPLEMENTATIONS: dict[str, Callable[..., ToolResult]] = {
-    "get_profile": get_profile,
-    "get_metric": get_metric,
-    "compare_municipalities": compare_municipalities,
-    "rank_municipalities": rank_municipalities,
-    "find_peers": find_peers,
-    "explain_score": explain_score,
-    "what_if_weights": what_if_weights,
-    "get_findings": get_findings,
-    "describe_method": describe_method,
-    "list_indicators": list_indicators,
-    "search_projects": search_projects,
-    "suggest_reusable_projects": suggest_reusable_projects,
-}

@@ -10,8 +10,9 @@ similarity fallback or turned into an honest 'unknown metric'.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from assistant.entities import EntityFinder
 from assistant.intents import (
     FILLER,
     FOLLOWUP_FILLER,
@@ -34,10 +35,23 @@ from assistant.metric_finder import MetricMention
 from assistant.places import AMBIGUOUS_STRONG, AMBIGUOUS_WEAK
 from assistant.plan import ConversationState, Intent, Mention, Plan, ToolCall
 from assistant.plan_args import population_class
-from assistant.registry import AREA_IDS, OVERALL, metric_name
+from assistant.registry import AREA_IDS, OVERALL, Registry, metric_name
+from assistant.similarity import MetricSimilarity
 
 if TYPE_CHECKING:
-    from assistant.planner import Planner
+    from assistant.digital_index import DigitalIndex
+    from assistant.project_catalog import ProjectCatalog
+
+
+class PlannerParts(Protocol):
+    """What a reading needs from the planner (assistant.planner.Planner has it). A protocol, not an
+    import: the planner builds turns from this module, so this module must not import the planner."""
+
+    registry: Registry
+    finder: EntityFinder
+    similarity: MetricSimilarity
+    index: DigitalIndex
+    catalog: ProjectCatalog
 
 _PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC,
                 "project": PROJECT_NAME}
@@ -57,7 +71,7 @@ class QuestionReading:
     """The question read once: entities, skeleton, language and follow-up shape, plus the helpers
     and the metric resolution every rule builds on."""
 
-    def __init__(self, planner: Planner, text: str, state: ConversationState) -> None:
+    def __init__(self, planner: PlannerParts, text: str, state: ConversationState) -> None:
         self.planner, self.text, self.state = planner, text, state
         self.registry = planner.registry
         self.ents = planner.finder.find(text)

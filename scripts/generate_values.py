@@ -21,10 +21,11 @@ C1  Size. Each synthetic value starts as ``LEVELS[indicator]`` (a typical Ruhr v
     (``CLASS_FACTORS``: the four University Alliance Ruhr cities are strongest in research and IT,
     small towns weakest in research) x a hand-set profile factor (``PROFILES``) x a Kreis factor
     (``KREIS_FACTORS``) x log-normal noise with spread ``SIGMAS[indicator]``.
-C5  mobile_5g: the shortfall from 100 % grows with the area per inhabitant (with noise), and is
-    scaled separately inside and outside the Ennepe-Ruhr-Kreis so that the area-weighted means
-    are exactly 94.78 % for the Kreis (its published 2024 figure) and 98.3 % for all 53 (the
-    index's Ruhr value). mobile_5g takes no further part in the calibration.
+C5  mobile_5g: public values (Duisburg, Oberhausen, Dortmund) stay as published. For the others
+    the shortfall from 100 % grows with the area per inhabitant (with noise), and is scaled
+    separately inside and outside the Ennepe-Ruhr-Kreis so that the area-weighted means, public
+    values included, are exactly 94.78 % for the Kreis (its published 2024 figure) and 98.3 % for
+    all 53 (the index's Ruhr value). mobile_5g takes no further part in the calibration.
 C6  research_institutes: 13 municipalities have the public count-based rate. For the other 40
     the research notes found no institution, which does not prove there is none, so they get a
     synthetic rate drawn uniformly from ``NO_INSTITUTE_RANGE``. Its upper end (0.6) lies below
@@ -54,8 +55,9 @@ C3  Published rank statements are realised by pinned synthetic values (``PINS``)
     municipalities dominate"); Bochum and Dortmund 1st and 2nd in Forschung (Kamp-Lintfort's
     institute and project scores are as high as theirs, so their patents are pinned above its);
     Dortmund first in it_employees (public) and it_graduates, second in ai_job_ads after Mülheim
-    an der Ruhr ("stands out", "high share"), and strong in start-ups ("innovation drivers"),
-    which puts it into the top 3 of three areas.
+    an der Ruhr ("stands out", "high share"); its start-up rate is public (second after Bochum,
+    "innovation drivers"); together this puts it into the top 3 of three areas. Bochum, named
+    the Ruhr city with the highest start-up intensity, stays first in digital_startups.
 C4  Plausibility. Synthetic percentages stay within ``UPPER_BOUNDS`` (never above 100) and no
     synthetic value is below ``LOWER_BOUND``. ai_job_ads stays at or below the national average of
     2.4 % everywhere except Mülheim an der Ruhr, which Indeed names as the only Ruhr city above it.
@@ -132,6 +134,20 @@ PUBLIC_VALUES: tuple[tuple[str, str, float, int, str], ...] = (
     ("Dortmund", "digital_companies", 10.2, 2025, "dortmund-pr"),
     # 19,526 IT-sector workers / 260,680 employees subject to social insurance x 1,000 (2022).
     ("Dortmund", "it_employees", round(19_526 / 260_680 * 1_000, 2), 2022, "uv-do-it"),
+    # Start-ups newly registered per 100,000 inhabitants in the twelve months to June 2023
+    # (Startup-Verband / startupdetector, cities above 150,000 inhabitants); Herne had none.
+    ("Bochum", "digital_startups", 3.9, 2023, "nrz-startups-2023"),
+    ("Dortmund", "digital_startups", 3.2, 2023, "nrz-startups-2023"),
+    ("Essen", "digital_startups", 2.2, 2023, "nrz-startups-2023"),
+    ("Duisburg", "digital_startups", 1.2, 2023, "nrz-startups-2023"),
+    ("Mülheim an der Ruhr", "digital_startups", 1.2, 2023, "nrz-startups-2023"),
+    ("Herne", "digital_startups", 0.0, 2023, "nrz-startups-2023"),
+    # 5G area coverage by at least one operator (Bundesnetzagentur, as quoted by the cities).
+    ("Duisburg", "mobile_5g", 99.6, 2023, "waz-5g-duisburg"),
+    ("Oberhausen", "mobile_5g", 100.0, 2024, "oberhausen-5g"),
+    ("Dortmund", "mobile_5g", 99.9, 2025, "dortmund-5g"),
+    # Fibre coverage ratio of the city's gigabit office (state of late 2023).
+    ("Bottrop", "fibre_households", 34.0, 2023, "bottrop-fibre"),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +200,9 @@ NO_INSTITUTE_RANGE = (0.05, 0.60)  # C6
 #: Typical Ruhr level per indicator. Grounded where a regional figure exists: it_employees 34 per
 #: 1,000 (lead market "Digitale Kommunikation", 3.4 % of employees in 2020), it_graduates 1.6 (the
 #: index's Ruhr value), ai_job_ads 1.0 % (the six published Ruhr cities lie between 0.4 and 4.2),
-#: fibre_households 25 % (NRW 35 %, Kreis Wesel ~30 %, EN-Kreis 5 %). The others are assumptions.
+#: fibre_households 25 % (NRW 35 %, Kreis Wesel ~30 %, EN-Kreis 5 %), digital_startups 1.8 per
+#: 100,000 (92 start-ups founded in the Ruhr in 2023 / 5,093,721 inhabitants; source
+#: waz-startups-ruhr). The others are assumptions.
 LEVELS: Mapping[str, float] = {
     "research_projects": 8.0,
     "digital_patents": 4.0,
@@ -193,7 +211,7 @@ LEVELS: Mapping[str, float] = {
     "ai_job_ads": 1.0,
     "digital_companies": 6.5,
     "ai_companies": 2.5,
-    "digital_startups": 6.0,
+    "digital_startups": 1.8,
     "fibre_households": 25.0,
     "gigabit_business": 70.0,
 }
@@ -288,7 +306,6 @@ PINS: tuple[tuple[str, str, float], ...] = (
     ("Kamp-Lintfort", "digital_patents", 1.2),
     ("Dortmund", "it_graduates", 3.2),
     ("Dortmund", "ai_job_ads", 2.3),
-    ("Dortmund", "digital_startups", 16.0),
 )
 #: indicator -> (leader, fraction): every other synthetic value stays at or below fraction x the
 #: leader's value (the leader's value may be pinned or public).
@@ -298,6 +315,8 @@ CEILINGS: Mapping[str, tuple[str, float]] = {
     "it_employees": ("Dortmund", 0.95),
     "it_graduates": ("Dortmund", 0.9),
     "ai_job_ads": ("Dortmund", 0.95),
+    # "Within the Ruhr area Bochum has the highest start-up intensity" (source nrz-startups-2023).
+    "digital_startups": ("Bochum", 0.95),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -424,7 +443,11 @@ def draw_shapes(registry: Registry, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def calibrate_5g(grid: Grid, registry: Registry, rng: np.random.Generator) -> None:
-    """C5: shortfall from 100 % grows with area per inhabitant; scaled to the two published means."""
+    """C5: shortfall from 100 % grows with area per inhabitant; scaled to the two published means.
+
+    Public 5G values are kept as published and count towards the means; only the synthetic
+    shortfalls are scaled.
+    """
     noise = rng.standard_normal(len(registry.municipalities))
     shortfall = np.array(
         [
@@ -434,13 +457,23 @@ def calibrate_5g(grid: Grid, registry: Registry, rng: np.random.Generator) -> No
     )
     area = np.array([m.area_km2 for m in registry.municipalities])
     in_en = np.array([m.kreis == EN_KREIS for m in registry.municipalities])
-    # Inside the EN-Kreis: mean_w(100 - c_en * s) = 94.78  =>  c_en = (100 - 94.78) / mean_w(s).
-    c_en = (100.0 - FIVE_G_EN_KREIS) / np.average(shortfall[in_en], weights=area[in_en])
-    # Outside: whatever area-weighted mean the rest needs so that all 53 average 98.3.
+    public = (grid.provenance[FIVE_G_INDICATOR] == "public").to_numpy()
+    known = grid.value[FIVE_G_INDICATOR].to_numpy(dtype=float)
+
+    def scale(group: np.ndarray, target: float) -> float:
+        """c with area-weighted mean over the group == target; public values count as they are."""
+        synthetic, fixed = group & ~public, group & public
+        missing = 100.0 * area[synthetic].sum() + float(np.sum(area[fixed] * known[fixed])) - target * area[group].sum()
+        return float(missing / np.sum(area[synthetic] * shortfall[synthetic]))
+
+    # Inside the EN-Kreis the area-weighted mean is 94.78; outside, whatever the rest needs so
+    # that all 53 average 98.3.
+    c_en = scale(in_en, FIVE_G_EN_KREIS)
     rest_target = (FIVE_G_RUHR * area.sum() - FIVE_G_EN_KREIS * area[in_en].sum()) / area[~in_en].sum()
-    c_rest = (100.0 - rest_target) / np.average(shortfall[~in_en], weights=area[~in_en])
+    c_rest = scale(~in_en, rest_target)
     values = np.where(in_en, 100.0 - c_en * shortfall, 100.0 - c_rest * shortfall)
-    if values.min() < 0:
+    values = np.where(public, known, values)
+    if values.min() < 0 or min(c_en, c_rest) < 0:
         raise RuntimeError("5G calibration produced a negative share")
     grid.value[FIVE_G_INDICATOR] = values
 
@@ -618,6 +651,7 @@ def verify(table: ScoreTable, registry: Registry) -> list[str]:
     in_top3 = sorted(str(a) for a, r in dortmund_area_ranks.items() if int(r) <= 3)
     check(len(in_top3) == 3, f"Dortmund should be top 3 in exactly three areas, is in {in_top3}")
     check(int(table.indicator_ranks.at[ags("Dortmund"), "ai_job_ads"]) <= 5, "Dortmund ai_job_ads not top 5")
+    top(table.indicator_ranks, "digital_startups", ("Bochum",))
     for indicator_id in ("it_employees", "it_graduates"):
         check(int(table.indicator_ranks.at[ags("Dortmund"), indicator_id]) <= 3, f"Dortmund {indicator_id} not top 3")
 

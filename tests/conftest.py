@@ -1,8 +1,16 @@
-"""Shared fixtures: a tiny hand-made registry for exact scoring checks, and the shipped data."""
+"""Shared fixtures and helpers: a tiny hand-made registry for exact scoring checks, the shipped data, and
+the one way tests run the command line in a child process and stop a child they started."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,6 +26,33 @@ from assistant.registry import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = PROJECT_ROOT / "index_data"
+
+
+def run_cli(args: Sequence[str], env: Mapping[str, str] | None = None, *, stdin: str = "",
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`assistant ARGS` in a child process (`python -m assistant`, the console script's code), from the
+    project root, output captured; the exit code is the caller's to check. In-process callers use
+    `assistant.cli.main(argv)` with capsys instead."""
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          env=dict(env) if env is not None else None, cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """Stop exactly the child we started, by its PID: SIGTERM, SIGKILL if it ignores that, then reap it
+    and close its pipes."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    for stream in (process.stdout, process.stderr, process.stdin):
+        if stream is not None:
+            stream.close()
 
 
 def make_registry(

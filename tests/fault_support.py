@@ -30,7 +30,7 @@ from assistant.digital_index import DigitalIndex
 from assistant.embeddings import HashingEmbedder, Vectors
 from assistant.scoring import figure
 from assistant.settings import Settings
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, run_cli, stop_process
 
 CORPUS = PROJECT_ROOT / "corpus"
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
@@ -64,12 +64,6 @@ def settings_for(home: Path, corpus: Path = CORPUS, data_dir: Path = SHIPPED_DAT
     return Settings.from_env({k: env[k] for k in keys if k in env})
 
 
-def run_cli(args: Sequence[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`assistant ARGS` in a child process (the installed console script), output captured."""
-    return subprocess.run([ASSISTANT, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-
-
 def build(home: Path, corpus: Path = CORPUS, *args: str) -> dict[str, Any]:
     """Run `assistant index build --json [ARGS]`; its summary (fails the test on a non-zero exit)."""
     done = run_cli(["index", "build", "--json", *args], environment(home, corpus))
@@ -89,21 +83,6 @@ def copy_corpus(target: Path) -> Path:
     return target
 
 
-def stop(process: subprocess.Popen[Any]) -> None:
-    """Stop a child by its PID (SIGKILL if it ignores SIGTERM) and reap it."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    for stream in (process.stdout, process.stderr, process.stdin):
-        if stream is not None:
-            stream.close()
-
-
 def wait_for(path: Path, process: subprocess.Popen[Any], timeout: float = 60) -> None:
     """Wait until a child wrote its marker file; fail with its stderr if it died first."""
     deadline = time.monotonic() + timeout
@@ -112,7 +91,7 @@ def wait_for(path: Path, process: subprocess.Popen[Any], timeout: float = 60) ->
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
             _, err = process.communicate(timeout=30)
-            stop(process)
+            stop_process(process)
             raise AssertionError(f"child did not reach its marker {path.name}: {err}")
         time.sleep(0.02)
 
@@ -170,7 +149,7 @@ def locked_store(home: Path, seconds: float = 120) -> Iterator[subprocess.Popen[
         assert holder.stdout.readline().strip() == "locked", holder.stderr.read() if holder.stderr else ""
         yield holder
     finally:
-        stop(holder)
+        stop_process(holder)
 
 
 SILENT_SERVER = r"""
@@ -200,7 +179,7 @@ def silent_server() -> Iterator[int]:
         assert server.stdout is not None
         yield int(server.stdout.readline())
     finally:
-        stop(server)
+        stop_process(server)
 
 
 def closed_port() -> int:
@@ -313,7 +292,7 @@ def kill_build_at(home: Path, corpus: Path, stage: str, *, rebuild: bool, tmp_pa
         child.wait(timeout=30)
         assert child.returncode == -signal.SIGKILL
     finally:
-        stop(child)
+        stop_process(child)
 
 
 def close_engine(engine: Engine) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -107,13 +106,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         _wait_healthy(url, process, log)
         yield Server(url, process, started, time.monotonic() - started, log)
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_process(process)
 
 
 def _answer_ready(page: Any, count: int, name: str) -> Any:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from assistant.chat import CONTRACT_KEYS, MAX_QUESTION_CHARS, Assistant, Engine
+from assistant.chat import CONTRACT_KEYS, Assistant, Engine
 from assistant.digital_index import DigitalIndex
 from assistant.errors import AssistantError
 from assistant.evaluation import load_questions, run_eval
 from assistant.plan import ConversationState, Plan
+from assistant.text_safety import MAX_QUESTION_CHARS
 from tests.chat_support import FakeProjects, ScriptedPlanner, call, make_data_dir, project
+from tests.conftest import run_cli
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIGURE_KEYS = ["ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source"]
@@ -291,16 +291,15 @@ def test_newcomer_files_follow_their_split_rule_and_name_real_things() -> None:
 
 
 # --- the command line, in a real subprocess (needs the real planner) -----------------------------
-def run_cli(data_dir: Path, *args: str, stdin: str = "", home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ASSISTANT_HOME": str(home or data_dir / "home"), "ASSISTANT_LLM": ""}
-    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(data_dir), *args], input=stdin,
-                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120, check=False)
+def cli_env(data_dir: Path, home: Path | None = None) -> dict[str, str]:
+    """The environment of a CLI child: its own home, no language model."""
+    return {**os.environ, "ASSISTANT_HOME": str(home or data_dir / "home"), "ASSISTANT_LLM": ""}
 
 
 def test_cli_chat_jsonl_keeps_state_and_resets(data_dir: Path) -> None:
     pytest.importorskip("assistant.planner")
     lines = "Wie schneidet Hagen bei Glasfaser ab?\nund Bochum?\n/reset\n\u200b\nwarum?\n"
-    done = run_cli(data_dir, "chat", "--jsonl", stdin=lines)
+    done = run_cli(["--data-dir", str(data_dir), "chat", "--jsonl"], cli_env(data_dir), stdin=lines)
     assert done.returncode == 0, done.stderr
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(objects) == 5
@@ -316,12 +315,12 @@ def test_cli_chat_jsonl_keeps_state_and_resets(data_dir: Path) -> None:
 
 def test_cli_ask_json(data_dir: Path) -> None:
     pytest.importorskip("assistant.planner")
-    done = run_cli(data_dir, "ask", "--json", "How does Dortmund rank overall?")
+    done = run_cli(["--data-dir", str(data_dir), "ask", "--json", "How does Dortmund rank overall?"], cli_env(data_dir))
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["language"] == "en"
     assert payload["figures"][0]["municipality"] == "Dortmund"
-    readable = run_cli(data_dir, "ask", "Wie steht Köln da?")
+    readable = run_cli(["--data-dir", str(data_dir), "ask", "Wie steht Köln da?"], cli_env(data_dir))
     assert readable.returncode == 0
     assert "Köln" in readable.stdout
 
@@ -345,13 +344,13 @@ def test_cli_eval_exit_code_follows_the_goal(data_dir: Path, tmp_path: Path) -> 
     pytest.importorskip("assistant.planner")
     passing = eval_file(tmp_path, [{"id": "ok", "lang": "de", "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "value", "metric": "fibre_households"}}]}])
-    done = run_cli(data_dir, "eval", "--file", str(passing))
+    done = run_cli(["--data-dir", str(data_dir), "eval", "--file", str(passing)], cli_env(data_dir))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "overall" in done.stdout
     assert "-> MET" in done.stdout
     failing = eval_file(tmp_path, [{"id": "bad", "lang": "de", "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "rank"}}]}])
-    done = run_cli(data_dir, "eval", "--file", str(failing), "--json")
+    done = run_cli(["--data-dir", str(data_dir), "eval", "--file", str(failing), "--json"], cli_env(data_dir))
     assert done.returncode == 1
     report = json.loads(done.stdout)
     assert report["ok"] is False
@@ -364,7 +363,8 @@ def test_cli_eval_runs_several_files_into_one_report(data_dir: Path, tmp_path: P
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": ["value", "position"]}}]}], name="a.yaml")
     second = eval_file(tmp_path, [{"id": "b", "lang": "de", "tags": ["numeric"], "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "rank"}}]}], name="b.yaml")
-    done = run_cli(data_dir, "eval", "--file", str(first), "--file", str(second), "--json")
+    done = run_cli(["--data-dir", str(data_dir), "eval", "--file", str(first), "--file", str(second), "--json"],
+                   cli_env(data_dir))
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert {name: tally["passed"] for name, tally in report["per_file"].items()} == {str(first): 1, str(second): 0}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.retrieval import IndexUnavailableError, ProjectSearch
+from tests.conftest import stop_process
 from tests.retrieval_fixtures import (
     CountingEmbedder,
     fixture_registry,
@@ -62,13 +62,7 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
         wait_for_heartbeat(port, process)
         yield port
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)  # stop exactly the server we started
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_process(process, timeout=20)  # stop exactly the server we started
         log.close()
 
 

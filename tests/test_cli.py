@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 from assistant.cli import main
 from assistant.registry import AREA_IDS, INDICATOR_IDS
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+from tests.conftest import SHIPPED_DATA, run_cli
 
 FIGURE_KEYS = {"ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source"}
 
@@ -126,7 +124,6 @@ def test_text_output_uses_german_number_format(capsys):
 
 
 def test_console_script_runs_as_module():
-    completed = subprocess.run([sys.executable, "-m", "assistant", "profile", "Bottrop", "--json"],
-                               capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False)
+    completed = run_cli(["profile", "Bottrop", "--json"])
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["municipality"] == "Bottrop"

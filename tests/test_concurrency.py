@@ -23,7 +23,7 @@ import pytest
 from assistant.digital_index import DigitalIndex
 from assistant.retrieval import ProjectSearch
 from assistant.scoring import figure
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, stop_process
 from tests.fault_support import (
     ASSISTANT,
     NUMERIC_QUESTIONS,
@@ -32,7 +32,6 @@ from tests.fault_support import (
     build,
     environment,
     settings_for,
-    stop,
 )
 
 pytestmark = pytest.mark.slow
@@ -78,7 +77,7 @@ def writer(home: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
         stop_file.write_text("stop")
         assert process.wait(timeout=300) == 0, process.stderr.read() if process.stderr else ""
     finally:
-        stop(process)
+        stop_process(process)
 
 
 def check_reply(reply: dict[str, Any], reference: DigitalIndex, home: Path) -> str:
@@ -118,7 +117,7 @@ def test_readers_keep_answering_while_the_index_is_rebuilt(
                 try:
                     out, err = asker.communicate(timeout=120)
                 finally:
-                    stop(asker)
+                    stop_process(asker)
                 assert asker.returncode == 0, err
                 assert "Traceback" not in err
                 kinds[check_reply(json.loads(out), reference, home)] += 1
@@ -126,7 +125,7 @@ def test_readers_keep_answering_while_the_index_is_rebuilt(
     finally:
         if chat.stdin is not None:
             chat.stdin.close()
-        stop(chat)
+        stop_process(chat)
     stop_file, log = writer
     stop_file.write_text("stop")
     deadline = time.monotonic() + 300

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
 import assistant.data
-from assistant.cli_corpus import register
+from assistant.cli import main
 from assistant.corpus import load_corpus, validate_corpus
 from assistant.errors import DataValidationError, Problem
 from assistant.topics import TOPICS, parse_topic_vocabulary, topic_vocabulary
@@ -181,12 +180,6 @@ def test_shipped_corpus_is_valid() -> None:
     assert len(projects) >= 40
 
 
-def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.handler(args)
-    return code
 
 
 def test_cli_corpus_validate(
@@ -194,11 +187,11 @@ def test_cli_corpus_validate(
 ) -> None:
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(write_fixture_corpus(tmp_path)))
     monkeypatch.setattr(assistant.data, "load_registry", lambda _dir: fixture_registry())
-    assert run_cli(["corpus", "validate"]) == 0
+    assert main(["corpus", "validate"]) == 0
     assert "6 project file(s) valid" in capsys.readouterr().out
 
     write_project(tmp_path, "atlantis", "Text.", municipalities=["Atlantis"], topics=["quantum"])
-    assert run_cli(["corpus", "validate", "--json"]) == 1
+    assert main(["corpus", "validate", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False
     assert {(p["file"], p["field"]) for p in report["problems"]} == {

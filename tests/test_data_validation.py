@@ -6,7 +6,6 @@ found), so a rule that stops firing, or fires at the wrong place, fails here.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import shutil
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli_data
+from assistant.cli import main
 from assistant.data import load_index_data, load_registry, validate_data_dir
 from assistant.errors import DataValidationError, Problem
 from assistant.registry import Registry
@@ -216,19 +215,12 @@ def test_all_problems_are_reported_together(data_dir: Path, registry: Registry) 
 # --- `assistant data validate` ------------------------------------------------------------------
 
 
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", type=Path, default=None)
-    cli_data.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code = args.handler(args)
-    return code, capsys.readouterr().out
 
 
 def test_cli_validate_ok(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with (data_dir / "values.csv").open(encoding="utf-8") as handle:
         counts = Counter(row["provenance"] for row in csv.DictReader(handle))
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "validate"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "validate"]), capsys.readouterr().out
     assert code == 0
     assert out.strip() == (f"OK: 53 municipalities, 12 indicators, 636 values ({counts['official']} official, "
                            f"{counts['public']} public, {counts['synthetic']} synthetic)")
@@ -239,12 +231,12 @@ def test_cli_validate_lists_every_problem(data_dir: Path, registry: Registry,
     ags = registry.municipalities[0].ags
     set_cell(data_dir / "values.csv", "provenance", "guess", ags=ags, indicator="mobile_5g")
     set_cell(data_dir / "values.csv", "source", "nowhere", ags=ags, indicator="it_employees")
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "validate"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "validate"]), capsys.readouterr().out
     assert code == 1
     assert "2 problem(s)" in out
     assert "column 'provenance': expected one of official, public, synthetic, found 'guess'" in out
     assert "column 'source': expected an id from sources.csv, found 'nowhere'" in out
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "validate", "--json"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "validate", "--json"]), capsys.readouterr().out
     payload = json.loads(out)
     assert code == 1
     assert payload["ok"] is False
@@ -252,7 +244,7 @@ def test_cli_validate_lists_every_problem(data_dir: Path, registry: Registry,
 
 
 def test_cli_validate_json_counts(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "validate", "--json"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "validate", "--json"]), capsys.readouterr().out
     payload = json.loads(out)
     assert code == 0
     assert payload["ok"] is True

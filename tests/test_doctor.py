@@ -17,7 +17,7 @@ import pytest
 
 from assistant.doctor import FAIL, LLM_TIMEOUT, OK, WARN, Check, Report, run_checks
 from assistant.vector_store import REPAIR_COMMAND
-from tests.conftest import SHIPPED_DATA
+from tests.conftest import SHIPPED_DATA, run_cli
 from tests.fault_support import (
     CORPUS,
     build,
@@ -28,7 +28,6 @@ from tests.fault_support import (
     environment,
     kill_build_at,
     locked_store,
-    run_cli,
     settings_for,
     silent_server,
     write_generated_corpus,

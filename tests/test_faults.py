@@ -25,7 +25,7 @@ from assistant.chat import Assistant, Engine, Reply
 from assistant.digital_index import DigitalIndex
 from assistant.retrieval import ProjectSearch
 from assistant.vector_store import DOCTOR_COMMAND, LOCK_WAIT, REPAIR_COMMAND, SERVER_COMMAND, SERVER_TIMEOUT
-from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
+from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, run_cli, stop_process
 from tests.fault_support import (
     CORPUS,
     NUMERIC_QUESTIONS,
@@ -43,12 +43,10 @@ from tests.fault_support import (
     kill_build_at,
     locked_store,
     release,
-    run_cli,
     search_ids,
     settings_for,
     silent_server,
     start_build,
-    stop,
     wait_for,
     write_generated_corpus,
 )
@@ -260,7 +258,7 @@ def test_corpus_file_deleted_while_the_build_embeds(home: Path, tmp_path: Path, 
         release(marker)
         assert child.wait(timeout=60) == 0, child.stderr.read() if child.stderr else ""
     finally:
-        stop(child)
+        stop_process(child)
     # the build indexed the corpus as it read it; the next build removes the deleted file
     assert "luft-hub" in search_ids(home, corpus)["Luftqualität Sensoren"]
     summary = build(home, corpus)
@@ -277,7 +275,7 @@ def test_corpus_file_deleted_between_listing_and_reading(home: Path, tmp_path: P
         assert child.wait(timeout=60) == 0, child.stderr.read() if child.stderr else ""
         assert "Traceback" not in (child.stderr.read() if child.stderr else "")
     finally:
-        stop(child)
+        stop_process(child)
     deleted = marker.read_text()
     assert not (corpus / deleted).exists()
     assert build(home, corpus)["removed"] == 0  # the interrupted build already removed it

@@ -5,7 +5,6 @@ Every rejected import is checked to leave values.csv and sources.csv byte-identi
 
 from __future__ import annotations
 
-import argparse
 import csv
 import fcntl
 import json
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from assistant import cli_data
+from assistant.cli import main
 from assistant.data import load_index_data, load_registry, validate_data_dir
 from assistant.errors import ImportRejectedError, Problem
 from assistant.importer import ImportReport, import_file
@@ -408,13 +407,6 @@ def test_missing_data_dir(tmp_path: Path) -> None:
 # --- CLI ------------------------------------------------------------------------------------------
 
 
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", type=Path, default=None)
-    cli_data.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code = args.handler(args)
-    return code, capsys.readouterr().out
 
 
 def test_cli_import_dry_run_then_write(tmp_path: Path, data_dir: Path, fibre: Indicator,
@@ -422,8 +414,8 @@ def test_cli_import_dry_run_then_write(tmp_path: Path, data_dir: Path, fibre: In
     assert value_of(data_dir, "05117000", fibre.id)[0] != 14.1
     source = write(tmp_path / "cli.csv", f"Gemeinde;{fibre.name_de};Kreis\nMuelheim;14,1;x\n")
     before = snapshot(data_dir)
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--dry-run", "--year", "2024"],
-                        capsys)
+    code = main(["--data-dir", str(data_dir), "data", "import", str(source), "--dry-run", "--year", "2024"])
+    out = capsys.readouterr().out
     assert code == 0
     assert snapshot(data_dir) == before
     assert "1 cells imported" in out
@@ -431,7 +423,7 @@ def test_cli_import_dry_run_then_write(tmp_path: Path, data_dir: Path, fibre: In
     assert "Mülheim an der Ruhr / fibre_households:" in out
     assert "-> 14.1 (official, 2024)" in out
     assert out.rstrip().endswith("DRY RUN: nothing was written.")
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--json"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "import", str(source), "--json"]), capsys.readouterr().out
     payload = json.loads(out)
     assert code == 0
     assert (payload["ok"], payload["written"], payload["imported"]) == (True, True, 1)
@@ -441,13 +433,13 @@ def test_cli_import_dry_run_then_write(tmp_path: Path, data_dir: Path, fibre: In
 def test_cli_import_rejected(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write(tmp_path / "bad.csv", "Gemeinde,fibre_households\nBochun,12\nEssen,130\n")
     before = snapshot(data_dir)
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source)], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "import", str(source)]), capsys.readouterr().out
     assert code == 1
     assert snapshot(data_dir) == before
     assert out.startswith("REJECTED, nothing was written: 2 problem(s)")
     assert "bad.csv, row 2, column 'Gemeinde': expected a municipality name" in out
     assert "bad.csv, row 3, column 'fibre_households': expected a percentage within 0..100" in out
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source), "--json"], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "import", str(source), "--json"]), capsys.readouterr().out
     assert code == 1
     assert [p["row"] for p in json.loads(out)["problems"]] == [2, 3]
 
@@ -464,7 +456,7 @@ def test_cli_import_write_failure_keeps_values(tmp_path: Path, data_dir: Path, m
 
     monkeypatch.setattr(os, "replace", failing_replace)
     source = write(tmp_path / "a.csv", "AGS,mobile_5g\n05913000,99\n")
-    code, out = run_cli(["--data-dir", str(data_dir), "data", "import", str(source)], capsys)
+    code, out = main(["--data-dir", str(data_dir), "data", "import", str(source)]), capsys.readouterr().out
     assert code == 1
     assert out.startswith("FAILED: [Errno 28] No space left on device. values.csv is unchanged")
     assert (data_dir / "values.csv").read_bytes() == old_values

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 
 import assistant.data
 from assistant.chunking import MAX_CHARS, chunk_project, inert_text, split_passages
-from assistant.cli_corpus import register
+from assistant.cli import main
 from assistant.corpus import load_corpus
 from assistant.errors import UnknownNameError
 from assistant.indexing import IndexWriter
@@ -464,12 +463,6 @@ def test_suggest_reusable_rejects_unknown_names(built: ProjectSearch) -> None:
 # -- CLI ------------------------------------------------------------------------------------------------
 
 
-def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.handler(args)
-    return code
 
 
 @pytest.fixture
@@ -483,7 +476,7 @@ def cli_env(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
 
 
 def test_cli_index_build_json_and_search(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(["index", "build", "--json"]) == 0
+    assert main(["index", "build", "--json"]) == 0
     captured = capsys.readouterr()
     summary = json.loads(captured.out.strip().splitlines()[-1])
     assert set(summary) == {"files", "chunks", "embedded", "skipped", "removed", "seconds"}
@@ -491,32 +484,32 @@ def test_cli_index_build_json_and_search(cli_env: Path, capsys: pytest.CaptureFi
     assert summary["embedded"] == summary["chunks"] > 0
     assert "embedding" in captured.err
     assert "#" in captured.err
-    assert run_cli(["index", "build", "--json"]) == 0
+    assert main(["index", "build", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["embedded"] == 0
 
-    assert run_cli(["search", "Glasfaser", "--municipality", "Herne", "--json"]) == 0
+    assert main(["search", "Glasfaser", "--municipality", "Herne", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [p["id"] for p in result["projects"]] == ["glasfaser-herne"]
-    assert run_cli(["search", "Glasfaser", "-k", "2"]) == 0
+    assert main(["search", "Glasfaser", "-k", "2"]) == 0
     assert "1. Glasfaser" in capsys.readouterr().out
-    assert run_cli(["search", "Glasfaser", "--municipality", "Bochun"]) == 2
+    assert main(["search", "Glasfaser", "--municipality", "Bochun"]) == 2
     assert "Did you mean: Bochum" in capsys.readouterr().err
 
 
 def test_cli_build_with_invalid_corpus_exits_nonzero(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(["index", "build"]) == 0
+    assert main(["index", "build"]) == 0
     capsys.readouterr()
     write_project(cli_env, "kaputt", "Text.", topics=["quantum"])
-    assert run_cli(["index", "build", "--rebuild", "--json"]) == 1
+    assert main(["index", "build", "--rebuild", "--json"]) == 1
     captured = capsys.readouterr()
     assert "kaputt.md, row 8, column 'topics'" in captured.err
     assert captured.out == ""
     (cli_env / "kaputt.md").unlink()
-    assert run_cli(["search", "Glasfaser", "--json"]) == 0  # the old index still answers
+    assert main(["search", "Glasfaser", "--json"]) == 0  # the old index still answers
 
 
 def test_cli_search_without_index(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(["search", "Glasfaser"]) == 1
+    assert main(["search", "Glasfaser"]) == 1
     assert REPAIR_COMMAND in capsys.readouterr().err
 
 

@@ -58,6 +58,16 @@ PUBLIC = [
     ("Hamm", "ai_job_ads", 0.4, "indeed-ai-jobs"),
     ("Dortmund", "digital_companies", 10.2, "dortmund-pr"),
     ("Dortmund", "it_employees", 74.9, "uv-do-it"),
+    ("Bochum", "digital_startups", 3.9, "nrz-startups-2023"),
+    ("Dortmund", "digital_startups", 3.2, "nrz-startups-2023"),
+    ("Essen", "digital_startups", 2.2, "nrz-startups-2023"),
+    ("Duisburg", "digital_startups", 1.2, "nrz-startups-2023"),
+    ("Mülheim an der Ruhr", "digital_startups", 1.2, "nrz-startups-2023"),
+    ("Herne", "digital_startups", 0.0, "nrz-startups-2023"),
+    ("Duisburg", "mobile_5g", 99.6, "waz-5g-duisburg"),
+    ("Oberhausen", "mobile_5g", 100.0, "oberhausen-5g"),
+    ("Dortmund", "mobile_5g", 99.9, "dortmund-5g"),
+    ("Bottrop", "fibre_households", 34.0, "bottrop-fibre"),
 ]
 #: Institutions counted per municipality (data-facts.md 4.4; rules in the research-count source note).
 INSTITUTION_COUNTS = {
@@ -256,6 +266,13 @@ def test_5g_area_weighted_means_match_the_published_figures(table: ScoreTable, r
     en = [m.ags for m in registry.municipalities if m.kreis == "Ennepe-Ruhr-Kreis"]
     assert len(en) == 9
     assert np.average(five_g[en], weights=area[en]) == pytest.approx(94.8, abs=0.1)
+
+
+def test_bochum_has_the_highest_start_up_rate(table: ScoreTable, registry: Registry) -> None:
+    """The Startup-Verband names Bochum the Ruhr city with the highest start-up intensity."""
+    startups = table.values["digital_startups"].sort_values(ascending=False)
+    assert name_of(registry, startups.index[0]) == "Bochum"
+    assert startups.iloc[1] < startups.iloc[0]
 
 
 def test_it_graduates_average_the_published_ruhr_value(table: ScoreTable, registry: Registry) -> None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from assistant.text_safety import strip_invisible
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:=^])")
-#: Control and bidi-override characters: invisible, and able to make text read differently than it is.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+#: Line breaks and tabs survive; every other invisible character (assistant.text_safety) goes.
+_KEEP = "\n\r\t"
 
 
 def escape_markdown(value: object) -> str:
     """Plain text that renders as itself in Markdown: no markup, links, images, HTML, LaTeX or
     Streamlit directives (``:red[...]``, emoji codes). Line breaks become spaces."""
-    plain = CONTROL_CHARACTERS.sub("", str(value)).replace("\r", " ").replace("\n", " ")
+    plain = strip_invisible(str(value), keep=_KEEP).replace("\r", " ").replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
 
 
@@ -29,7 +31,7 @@ def inert_markdown(markdown: str) -> str:
     text; ``$`` cannot start LaTeX. Links stay links (a click is the user's choice). Applied on top
     of the chat engine's own escaping of retrieved text, and idempotent with it.
     """
-    cleaned = CONTROL_CHARACTERS.sub("", markdown)
+    cleaned = strip_invisible(markdown, keep=_KEEP)
     cleaned = re.sub(r"(?<!\\)!\[", r"!\\[", cleaned)
     cleaned = cleaned.replace("<", "&lt;")
     cleaned = re.sub(r"(?<!\\)\$", r"\\$", cleaned)

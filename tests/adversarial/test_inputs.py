@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import MAX_QUESTION_CHARS, MAX_RAW_CHARS, Assistant, Engine, clean_question
+from assistant.chat import Assistant, Engine
 from assistant.disclosure import find_disclosures, installation_paths, redact_paths, secret_values
 from assistant.plan import ToolCall
 from assistant.retrieval import ProjectSearch
+from assistant.text_safety import MAX_QUESTION_CHARS, MAX_RAW_CHARS, clean_question
 from assistant.tools import Toolbox
 from assistant.vector_store import IndexUnavailableError
 from tests.adversarial.harness import Case, World, ask_case, case_problems, load_catalogue, violations
