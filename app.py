@@ -315,6 +315,11 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
             explorer(eng, index, lang)
         with st.expander(text("whatif_heading", lang), expanded=False):
             what_if(index, lang)
+        with st.expander(text("data_status_heading", lang), expanded=False), guarded(lang):
+            indicators, sources = pres.data_status_tables(index, lang)
+            st.caption(text("data_status_intro", lang))
+            st.table(indicators)
+            st.table(sources)
 
 
 # --- optional sign-in ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""`assistant data validate` and `assistant data import`: the CLI face of data.py and importer.py.
+"""`assistant data validate|status|import`: the CLI face of data.py, data_status.py and importer.py.
 
 Kept thin: the modules decide, this file only prints. Both commands list every problem (never only
 the first) and exit 1 when there is any, so a script or CI job can rely on the exit code, while a
@@ -18,7 +18,7 @@ from assistant.errors import DataValidationError, Problem
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.importer import ImportReport
+    from assistant.import_report import ImportReport
 
 EXAMPLES = 5
 
@@ -73,9 +73,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _decimal_summary(report: ImportReport) -> str:
+    """"decimal mark ','", "decimal mark '.' (stated)", per column, or that none was needed."""
+    if report.decimal_stated:
+        return f"decimal mark '{report.decimal_mark}' (stated by --decimal)"
+    if report.decimal_mark == "per column":
+        return "decimal mark per column: " + ", ".join(
+            f"{column} '{mark}'" for column, mark in report.decimal_marks.items() if mark is not None)
+    if report.decimal_mark:
+        return f"decimal mark '{report.decimal_mark}'"
+    return "no decimal mark needed"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Per indicator: official/public/synthetic counts, years and sources; totals at the end."""
+    from assistant.data import load_index_data
+    from assistant.data_status import data_status, text_lines
+
+    data_dir = _data_dir(args)
+    try:
+        status = data_status(load_index_data(data_dir))
+    except DataValidationError as error:
+        if getattr(args, "json", False):
+            print(json.dumps({"ok": False, "data_dir": str(data_dir), "problems": _problem_dicts(error.problems)},
+                             ensure_ascii=False))
+        else:
+            _print_problems(error.problems, f"INVALID {data_dir}")
+        return 1
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": True, "data_dir": str(data_dir), **status.to_dict()}, ensure_ascii=False))
+    else:
+        print("\n".join(text_lines(status)))
+    return 0
+
+
 def format_import_report(report: ImportReport) -> list[str]:
     """Human-readable summary: totals, per indicator, a few examples old -> new, what was ignored."""
-    how = f"{report.layout} layout, decimal mark '{report.decimal_mark}'"
+    how = f"{report.layout} layout, {_decimal_summary(report)}"
     if report.encoding:
         how += f", encoding {report.encoding}, separator {report.separator!r}"
     lines = [
@@ -108,6 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_file(
             Path(args.file), _data_dir(args), year=args.year, source_title=args.source_title,
             source_url=args.source_url, source_publisher=args.source_publisher or "", dry_run=args.dry_run,
+            decimal=args.decimal,
         )
     except DataValidationError as error:  # ImportRejectedError is a subclass
         if getattr(args, "json", False):
@@ -127,12 +162,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `data validate` and `data import` to the main parser (which owns --data-dir and --lang)."""
-    data = subparsers.add_parser("data", help="validate index_data/ or import official values")
+    """Add `data validate|status|import` to the main parser (which owns --data-dir and --lang)."""
+    data = subparsers.add_parser("data", help="validate index_data/, show what it holds, or import official values")
     commands = data.add_subparsers(dest="data_command", required=True)
     validate = commands.add_parser("validate", help="check every file of index_data/ and list every problem")
     validate.add_argument("--json", action="store_true", help="print JSON")
     validate.set_defaults(handler=cmd_validate)
+    status = commands.add_parser(
+        "status", help="per indicator: how many values are official, public and synthetic, years, sources")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(handler=cmd_status)
     load = commands.add_parser(
         "import", help="import an official table (CSV or XLSX, wide or long) into values.csv",
         description="Imported cells replace the same (municipality, indicator) values with provenance "
@@ -144,5 +183,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     load.add_argument("--source-title", default=None, help="title of the new source row")
     load.add_argument("--source-url", default=None, help="URL of the new source row (http/https)")
     load.add_argument("--source-publisher", default=None, help="publisher of the new source row")
+    load.add_argument(
+        "--decimal", choices=(",", "."), default=None,
+        help="the file's decimal mark: ',' (German, 1.250 = 1250) or '.' (English, 1.250 = 1.25); needed only "
+        "when a column's values fit both readings; values that contradict it are reported",
+    )
     load.add_argument("--json", action="store_true", help="print JSON")
     load.set_defaults(handler=cmd_import)

@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
@@ -48,6 +49,7 @@ FINDING_COLUMNS = ("id", "statement_de", "statement_en", "area", "municipalities
 EXPECTED_MUNICIPALITIES = 53
 AGS_PATTERN = re.compile(r"^\d{8}$")
 ALIAS_PATTERN = re.compile(r"^[\w .()'/-]{2,60}$")
+ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -221,8 +223,27 @@ def _parse_sources(data_dir: Path, problems: list[Problem]) -> tuple[Source, ...
         seen.add(row["id"])
         if row["url"] and not re.match(r"^https?://\S+$", row["url"]):
             check.add(line, "url", "an http(s) URL or an empty cell", repr(row["url"]))
+        if row["date"] and not iso_date(row["date"]):
+            check.add(line, "date", "an ISO date YYYY-MM-DD, YYYY-MM or YYYY (or an empty cell)", repr(row["date"]))
         result.append(Source(**{c: row[c] for c in SOURCE_COLUMNS}))
     return tuple(result)
+
+
+def iso_date(text: str) -> bool:
+    """Whether text is a real ISO 8601 calendar date as precise as known: 2025-06-24, 2025-06 or 2025.
+
+    sources.csv dates are shown to users and sorted; "24.06.2025", "2025-13" or "2025-02-30" would
+    be shown as they are and sort wrongly, so they are rejected (not reinterpreted).
+    """
+    match = ISO_DATE.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_findings(

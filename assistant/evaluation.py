@@ -120,14 +120,31 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _expected_figure(reference: Any, shown: dict[str, Any]) -> dict[str, object]:
+    """The figure as index_data gives it; a what-if figure (`scenario`) is recomputed under its weights,
+    and its default value/rank and rank change are checked against the default method."""
+    from assistant.scoring import compute_scores, figure
+
+    ags, metric = str(shown["ags"]), str(shown["metric"])
+    scenario = shown.get("scenario")
+    if not isinstance(scenario, dict):
+        return figure(reference.table, reference.registry, ags, metric)
+    method = reference.table.method.with_weights(scenario.get("area_weights") or {},
+                                                 scenario.get("indicator_weights") or {})
+    table = compute_scores(reference.data.values, reference.registry, method)
+    expected = figure(table, reference.registry, ags, metric)
+    default = figure(reference.table, reference.registry, ags, metric)
+    expected["default_value"], expected["default_rank"] = default["value"], default["rank"]
+    expected["rank_change"] = int(default["rank"]) - int(expected["rank"])  # type: ignore[call-overload]
+    return expected
+
+
 def wrong_numbers(reference: Any, reply: Reply) -> list[str]:
     """Every figure recomputed from index_data with scoring.figure; any differing field is wrong."""
-    from assistant.scoring import figure
-
     found = []
     for f in reply.figures:
         try:
-            expected = figure(reference.table, reference.registry, str(f["ags"]), str(f["metric"]))
+            expected = _expected_figure(reference, f)
         except KeyError:
             found.append(f"{f.get('municipality')} / {f.get('metric')}: no such municipality or metric in index_data")
             continue

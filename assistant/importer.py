@@ -19,8 +19,10 @@ Blank cells and "-", "k.A.", "n/a" keep the stored value. Rows naming a Kreis or
 
 Year: `--year` if given, else the file's year column, else the current year minus one (official
 tables are published for the previous year). Numbers: see assistant.numbers; the decimal mark is
-decided once per file from all its text cells, falling back to "," for `;`-separated CSV (German
-Excel) and "." otherwise.
+decided per column from all its text cells (assistant.decimal_columns), never guessed from the
+separator: a column whose values fit both readings ("1.250" alone) or prove both marks is rejected
+until the file is corrected or the format is stated (`decimal=",|."`, the CLI's `--decimal`).
+Spreadsheet cells typed as numbers need no decision.
 
 Writing: the merged values are validated with data.check_values first. Then sources.csv, then
 values.csv are replaced atomically (temp file in the same directory, fsync, os.replace, fsync of
@@ -35,7 +37,6 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -44,9 +45,11 @@ from rapidfuzz import fuzz, process
 
 from assistant.atomic_files import atomic_write, directory_lock
 from assistant.data import VALUE_COLUMNS, check_values, load_registry, read_rows
+from assistant.decimal_columns import ColumnMarks, decide_marks
 from assistant.errors import DataValidationError, ImportRejectedError, Problem
+from assistant.import_report import CellChange, ImportReport
 from assistant.names import NameResolver, fold
-from assistant.numbers import DecimalMark, detect_decimal_mark, parse_number
+from assistant.numbers import DecimalMark, decimal_readings, parse_number
 from assistant.registry import KREISE, Municipality, Registry, Source
 from assistant.spreadsheets import Cell, Sheet, blank, cell_text, read_table
 
@@ -66,71 +69,13 @@ _AGGREGATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class CellChange:
-    """One imported cell with the stored row it replaces (old_* are None for a new row)."""
-
-    ags: str
-    municipality: str
-    indicator: str
-    old_value: str | None
-    new_value: str
-    old_year: str | None
-    new_year: int
-    old_provenance: str | None
-
-    @property
-    def value_changed(self) -> bool:
-        return self.old_value is None or float(self.old_value) != float(self.new_value)
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did (or, with dry_run, would do); the CLI prints it, --json dumps to_dict()."""
-
-    file: str
-    layout: Literal["wide", "long"]
-    encoding: str | None
-    separator: str | None
-    decimal_mark: str
-    source: Source
-    changes: tuple[CellChange, ...]
-    kept_blank: int
-    ignored_columns: tuple[str, ...]
-    skipped_rows: tuple[str, ...]
-    dry_run: bool
-    written: bool
-
-    @property
-    def changed_values(self) -> int:
-        """Imported cells whose number differs from the stored one."""
-        return sum(change.value_changed for change in self.changes)
-
-    def per_indicator(self) -> dict[str, tuple[int, int]]:
-        """indicator id -> (cells imported, of which with a different value)."""
-        counts: dict[str, tuple[int, int]] = {}
-        for change in self.changes:
-            imported, changed = counts.get(change.indicator, (0, 0))
-            counts[change.indicator] = (imported + 1, changed + change.value_changed)
-        return counts
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file, "layout": self.layout, "encoding": self.encoding, "separator": self.separator,
-            "decimal_mark": self.decimal_mark, "source": vars(self.source), "imported": len(self.changes),
-            "changed_values": self.changed_values, "kept_blank": self.kept_blank,
-            "per_indicator": {k: {"imported": a, "changed": b} for k, (a, b) in self.per_indicator().items()},
-            "ignored_columns": list(self.ignored_columns), "skipped_rows": list(self.skipped_rows),
-            "changes": [vars(change) | {"value_changed": change.value_changed} for change in self.changes],
-            "dry_run": self.dry_run, "written": self.written,
-        }
-
-
 class _Interpreter:
     """Turns a raw table into (ags, indicator) -> (value, year, row), collecting every problem."""
 
-    def __init__(self, table: Sheet, registry: Registry, year: int | None, default_year: int) -> None:
+    def __init__(self, table: Sheet, registry: Registry, year: int | None, default_year: int,
+                 decimal: DecimalMark | None = None) -> None:
         self.t, self.registry, self.year, self.default_year = table, registry, year, default_year
+        self.decimal = decimal
         self.resolver = NameResolver(registry)
         self.forms: dict[str, set[str]] = {}
         for ind in registry.indicators:
@@ -140,7 +85,7 @@ class _Interpreter:
         self.kept_blank = 0
         self.ignored: list[str] = []
         self.skipped: list[str] = []
-        self.mark: DecimalMark = "."
+        self.marks = ColumnMarks({}, [])
 
     def indicator(self, text: str, row: int, column: str) -> str | None:
         """Resolve an indicator id or name; unknown or ambiguous ones are problems with suggestions."""
@@ -177,14 +122,32 @@ class _Interpreter:
         return found
 
     def number(self, cell: Cell, row: int, column: str) -> float | None:
+        """A typed spreadsheet number as is; text with its column's mark (see assistant.decimal_columns).
+
+        In a column without a decided mark (none needed, or the column is already reported as
+        mixed or ambiguous) a cell that reads the same either way is used, one that reads two ways
+        is left to the column's problem, and one that reads no way is reported here.
+        """
         if isinstance(cell, float):
             return cell
-        try:
-            return parse_number(cell_text(cell), decimal=self.mark)
-        except ValueError as error:
-            self.t.add(row, column, f"a number (decimal mark {self.mark!r} as in the rest of the file)",
-                       str(error).removeprefix("not a number: "))
-            return None
+        text, mark = cell_text(cell), self.marks.marks.get(column)
+        if mark is not None:
+            try:
+                return parse_number(text, decimal=mark)
+            except ValueError as error:
+                how = "as stated by --decimal" if self.marks.stated else "as shown by the other values of the column"
+                self.t.add(row, column, f"a number with decimal mark {mark!r} ({how})",
+                           str(error).removeprefix("not a number: "))
+                return None
+        readings = set(decimal_readings(text).values())
+        if len(readings) == 1:
+            return readings.pop()
+        if not readings:
+            try:
+                parse_number(text)
+            except ValueError as error:
+                self.t.add(row, column, "a number", str(error).removeprefix("not a number: "))
+        return None
 
     def store(self, key: tuple[str, str], value: float, year: int, row: int, column: str, raw: Cell) -> None:
         ind, shown = self.registry.indicator(key[1]), cell_text(raw)
@@ -241,10 +204,7 @@ class _Interpreter:
             return layout
         special = {key_col, year_col} | ({ind_col, value_col} if layout == "long" else set())
         columns = self.columns(header, special, layout)
-        number_cols = [value_col] if value_col is not None and layout == "long" else list(columns)
-        texts = [str(c[i]) for _, c in self.t.rows for i in number_cols if isinstance(c[i], str)]
-        default: DecimalMark = "," if self.t.separator == ";" else "."
-        self.mark = detect_decimal_mark(t for t in texts if t.strip().casefold() not in NA_TOKENS) or default
+        rows: list[tuple[int, list[Cell], Municipality | None, int | None, dict[int, str | None]]] = []
         for row, cells in self.t.rows:
             municipality = self.municipality(cells[key_col], row, self.t.header[key_col])
             if municipality is None and self.skipped and self.skipped[-1].startswith(f"row {row}:"):
@@ -253,15 +213,35 @@ class _Interpreter:
             targets: dict[int, str | None] = dict(columns)
             if value_col is not None and ind_col is not None and layout == "long":
                 targets = {value_col: self.indicator(cell_text(cells[ind_col]), row, self.t.header[ind_col])}
+            rows.append((row, cells, municipality, year, targets))
+        self.decide_marks(rows)
+        for row, cells, municipality, year, targets in rows:
             for index, ind_id in targets.items():
                 cell, column = cells[index], self.t.header[index]
-                if blank(cell) or cell_text(cell).casefold() in NA_TOKENS:
+                if _missing(cell):
                     self.kept_blank += 1
                     continue
                 value = self.number(cell, row, column)
                 if municipality and ind_id and value is not None and year is not None:
                     self.store((municipality.ags, ind_id), value, year, row, column, cell)
         return layout
+
+    def decide_marks(self, rows: list[tuple[int, list[Cell], Municipality | None, int | None,
+                                            dict[int, str | None]]]) -> None:
+        """Each number column's decimal mark from its text cells in the rows that are imported."""
+        texts: dict[str, list[tuple[int, str]]] = {}
+        for row, cells, _, _, targets in rows:
+            for index in targets:
+                texts.setdefault(self.t.header[index], [])
+                if isinstance(cells[index], str) and not _missing(cells[index]):
+                    texts[self.t.header[index]].append((row, cell_text(cells[index])))
+        self.marks = decide_marks(self.t.file, texts, self.decimal)
+        self.t.problems.extend(self.marks.problems)
+
+
+def _missing(cell: Cell) -> bool:
+    """Blank, "-", "k.A." and the like: the stored value is kept."""
+    return blank(cell) or cell_text(cell).casefold() in NA_TOKENS
 
 
 def _stored(value: float) -> str:
@@ -289,6 +269,7 @@ def import_file(
     source_publisher: str = "",
     dry_run: bool = False,
     now: datetime | None = None,
+    decimal: str | None = None,
 ) -> ImportReport:
     """Read, validate and merge an official table; raises ImportRejectedError listing every problem.
 
@@ -308,9 +289,12 @@ def import_file(
             problems.append(Problem("--source-url", None, None, "an http(s) URL", repr(source_url)))
         if year is not None and not 1900 <= year <= 2100:
             problems.append(Problem("--year", None, None, "a year like 2023", repr(year)))
+        if decimal not in (None, ",", "."):
+            problems.append(Problem("--decimal", None, None, "',' (German) or '.' (English)", repr(decimal)))
+        mark: DecimalMark | None = "," if decimal == "," else "." if decimal == "." else None
         now = now or datetime.now()
         table = read_table(path, problems)
-        reader = _Interpreter(table, registry, year, now.year - 1) if table else None
+        reader = _Interpreter(table, registry, year, now.year - 1, mark) if table else None
         layout = reader.run() if reader else "wide"
         if reader and not reader.values and not problems:
             problems.append(Problem(path.name, None, None, "at least one value", "no values"))
@@ -328,7 +312,8 @@ def import_file(
         if not dry_run:
             _write(data_dir, source, rows)
     return ImportReport(
-        path.name, layout, table.encoding, table.separator, reader.mark, source, tuple(changes),
+        path.name, layout, table.encoding, table.separator, reader.marks.marks, reader.marks.stated is not None, source,
+        tuple(changes),
         reader.kept_blank, tuple(reader.ignored), tuple(reader.skipped), dry_run, not dry_run,
     )
 

@@ -18,10 +18,12 @@ No exponents, no "nan"/"inf", no leading ".5": such text raises ValueError.
 The ambiguity rule. "1.234" (a single mark followed by exactly three digits) is 1234 in German and
 1.234 in English. `parse_number(text, decimal=...)` resolves it with the caller's convention; with
 `decimal=None` a lone mark is read as the decimal mark (as Python's float() does). A file is never
-parsed cell by cell without a convention: the importer first calls `detect_decimal_mark` on all its
-text cells, where only unambiguous cells ("12,5", "1.234,5", "1,234,567", "0.123") vote, and then
-parses every cell with the winning mark, so "1.234" in a file of decimal commas is 1234, and a
-stray "1.5" in that file is rejected instead of being read as 15.
+parsed cell by cell without a convention: the importer asks `decimal_readings` for every text cell
+of a column, decides the column's mark from the cells only one mark can read ("12,5", "1.234,5",
+"1,234,567", "0.123"), and parses every cell with it, so "1.234" in a column of decimal commas is
+1234; a column that proves both marks, or none while its cells read two ways, is rejected
+(assistant.decimal_columns). `detect_decimal_mark` is the older majority vote over a whole text,
+kept for callers that want a best guess and tested for never picking a wrong mark.
 """
 
 from __future__ import annotations
@@ -141,6 +143,23 @@ def decimal_evidence(text: str) -> DecimalMark | None:
     integer, _, fraction = body.partition(mark)
     could_group = re.fullmatch(r"[1-9][0-9]{0,2}", integer) is not None and len(fraction) == 3
     return None if could_group else mark
+
+
+def decimal_readings(text: str) -> dict[DecimalMark, float]:
+    """The value of a cell under each decimal mark that can read it (empty: not a number at all).
+
+    Two entries with different values ("1.250": 1250 with ",", 1.25 with ".") mean the cell alone
+    cannot tell the convention; one entry proves its mark ("23,4", "1,250.5", "0.123"); two equal
+    entries ("12", "1 234") need no decision. This is the importer's column rule, and it is exact by
+    construction: it asks `parse_number` itself instead of re-deriving its grammar.
+    """
+    readings: dict[DecimalMark, float] = {}
+    for mark in DECIMAL_MARKS.values():
+        try:
+            readings[mark] = parse_number(text, decimal=mark)
+        except ValueError:
+            continue
+    return readings
 
 
 def detect_decimal_mark(texts: Iterable[str]) -> DecimalMark | None:

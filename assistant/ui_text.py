@@ -152,6 +152,20 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         ),
         "store_ready": ("{count} Projekte im Index", "{count} projects in the index"),
         "data_counts": ("Datenherkunft der Werte", "Provenance of the values"),
+        "data_status_heading": ("Datenstand", "Data status"),
+        "data_status_intro": (
+            "Wie viele Werte je Kennzahl amtlich, öffentlich oder synthetisch sind, aus welchen Jahren und "
+            "Quellen; darunter die Quellen mit Titel.",
+            "How many values per indicator are official, public or synthetic, from which years and sources; "
+            "below, the sources with their titles.",
+        ),
+        "data_status_indicator": ("Kennzahl", "Indicator"),
+        "data_status_years": ("Jahre", "Years"),
+        "data_status_sources": ("Quellen", "Sources"),
+        "data_status_total": ("Summe", "Total"),
+        "data_status_source": ("Quelle", "Source"),
+        "data_status_title": ("Titel", "Title"),
+        "data_status_values": ("Werte", "Values"),
         "explorer_heading": ("Kommunen-Explorer", "Municipality explorer"),
         "explorer_pick": ("Kommune", "Municipality"),
         "explorer_overall": (

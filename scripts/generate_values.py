@@ -26,10 +26,10 @@ C5  mobile_5g: public values (Duisburg, Oberhausen, Dortmund) stay as published.
     separately inside and outside the Ennepe-Ruhr-Kreis so that the area-weighted means, public
     values included, are exactly 94.78 % for the Kreis (its published 2024 figure) and 98.3 % for
     all 53 (the index's Ruhr value). mobile_5g takes no further part in the calibration.
-C6  research_institutes: 13 municipalities have the public count-based rate. For the other 40
+C6  research_institutes: 15 municipalities have the public count-based rate. For the other 38
     the research notes found no institution, which does not prove there is none, so they get a
     synthetic rate drawn uniformly from ``NO_INSTITUTE_RANGE``. Its upper end (0.6) lies below
-    the rate one institution would give in any of the 40 (at least 1.0 per 100,000, in Moers), so
+    the rate one institution would give in any of the 38 (at least 1.0 per 100,000, in Moers), so
     the value reads as "less than one institution". It is not changed afterwards.
 C8  fibre_households keeps its C1 draw (it is not used to compensate other values) except that
     synthetic values must not contradict published fibre facts: the synthetic values of Kreis
@@ -148,15 +148,21 @@ PUBLIC_VALUES: tuple[tuple[str, str, float, int, str], ...] = (
     ("Dortmund", "mobile_5g", 99.9, 2025, "dortmund-5g"),
     # Fibre coverage ratio of the city's gigabit office (state of late 2023).
     ("Bottrop", "fibre_households", 34.0, 2023, "bottrop-fibre"),
+    # Gigabit.NRW household fibre share quoted by the Ruhr Nachrichten (same 2024 series as Dorsten).
+    ("Schermbeck", "fibre_households", 99.0, 2024, "rn-fibre-dorsten"),
 )
 
 # --------------------------------------------------------------------------------------------
 # research_institutes: Hochschulen and non-university research institutes per municipality, as
 # listed in data-facts.md 4.4. Counting rules (also in the source note of "research-count"):
-#  * an institution counts once in each municipality whose own row lists it (UDE in Duisburg and
-#    Essen, Westfälische Hochschule in Gelsenkirchen and Recklinghausen, Hochschule Ruhr West in
-#    Mülheim and Bottrop); a site mentioned only as "also in X" counts only in its own row
-#    (Folkwang, HSPV NRW);
+#  * an institution counts once in every municipality where a listing names one of its sites
+#    (Standorte count, as the indicator's definition says): UDE in Duisburg and Essen, Westfälische
+#    Hochschule in Gelsenkirchen and Recklinghausen, Hochschule Ruhr West in Mülheim and Bottrop,
+#    Folkwang in Essen, Duisburg, Bochum and Dortmund, HSPV NRW in Gelsenkirchen, Dortmund,
+#    Duisburg, Hagen and (since September 2018) Herne, FOM in Essen, Bochum, Dortmund, Duisburg,
+#    Hagen and Wesel;
+#  * a listed site that is known to have closed (FOM Marl, no new students from 2019) or whose
+#    existence no second source confirms (a FOM "Technologiezentrum" in Bönen) is left out;
 #  * a group given as a number counts with that number (Dortmund's three Leibniz institutes);
 #  * institutes whose town is not verified are left out (the four UDE-affiliated institutes of the
 #    Johannes-Rau-Forschungsgemeinschaft listed under Duisburg).
@@ -167,13 +173,19 @@ RESEARCH_BASE: Mapping[str, tuple[str, ...]] = {
         "Ruhr-Universität Bochum", "Hochschule Bochum", "Technische Hochschule Georg Agricola",
         "Evangelische Hochschule RWL", "Hochschule für Gesundheit", "EBZ Business School",
         "Max-Planck-Institut (Cybersicherheit)", "Fraunhofer IEG", "Deutsches Bergbau-Museum (Leibniz)",
+        "Folkwang Universität der Künste (Standort Bochum)", "FOM Hochschule (Hochschulzentrum Bochum)",
     ),
     "Dortmund": (
         "TU Dortmund", "Fachhochschule Dortmund", "International School of Management",
         "MPI für molekulare Physiologie", "Fraunhofer IML", "Fraunhofer ISST",
         "Leibniz institute 1", "Leibniz institute 2", "Leibniz institute 3", "Lamarr-Institut",
+        "Folkwang Universität der Künste (Standort Dortmund)", "FOM Hochschule (Hochschulzentrum Dortmund)",
+        "HSPV NRW (Studienort Dortmund)",
     ),
-    "Duisburg": ("Universität Duisburg-Essen", "Fraunhofer IMS"),
+    "Duisburg": (
+        "Universität Duisburg-Essen", "Fraunhofer IMS", "Folkwang Universität der Künste (Standort Duisburg)",
+        "FOM Hochschule (Hochschulzentrum Duisburg)", "HSPV NRW (Studienort Duisburg)",
+    ),
     "Essen": (
         "Universität Duisburg-Essen", "Folkwang Universität der Künste", "FOM Hochschule",
         "Hochschule der bildenden Künste Essen", "RWI (Leibniz)", "Kulturwissenschaftliches Institut Essen",
@@ -184,11 +196,16 @@ RESEARCH_BASE: Mapping[str, tuple[str, ...]] = {
     "Mülheim an der Ruhr": ("Hochschule Ruhr West", "MPI für Kohlenforschung", "MPI für Chemische Energiekonversion"),
     "Bottrop": ("Hochschule Ruhr West (Campus Bottrop)",),
     "Oberhausen": ("Fraunhofer UMSICHT",),
-    "Hagen": ("FernUniversität in Hagen", "Fachhochschule Südwestfalen (Standort Hagen)"),
+    "Hagen": (
+        "FernUniversität in Hagen", "Fachhochschule Südwestfalen (Standort Hagen)",
+        "FOM Hochschule (Hochschulzentrum Hagen)", "HSPV NRW (Studienort Hagen)",
+    ),
     "Hamm": ("Hochschule Hamm-Lippstadt", "SRH Hochschule für Logistik und Wirtschaft"),
     "Recklinghausen": ("Westfälische Hochschule (Standort Recklinghausen)",),
     "Witten": ("Universität Witten/Herdecke",),
     "Kamp-Lintfort": ("Hochschule Rhein-Waal (Fakultät Kommunikation und Umwelt)",),
+    "Herne": ("HSPV NRW (Außenstelle Herne der Abteilung Gelsenkirchen)",),
+    "Wesel": ("FOM Hochschule (Hochschulzentrum Wesel)",),
 }
 RESEARCH_SOURCE = "research-count"
 RESEARCH_YEAR = 2025

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant import chat
 from assistant import presentation as pres
+from assistant.data_status import data_status, year_span
 from assistant.digital_index import DigitalIndex
 from assistant.retrieval import IndexStatus
 from assistant.settings import Settings
@@ -242,6 +243,28 @@ def test_what_if_slider_updates_the_ranking(app: AppTest, index: DigitalIndex) -
     assert not app.sidebar.warning  # no widget-state warning after the reset
     assert [s.value for s in app.sidebar.slider] == list(pres.default_area_weights(index).values())
     assert set(app.sidebar.dataframe[0].value["Veränderung"]) == {"–"}
+
+
+def test_sidebar_data_status_shows_counts_years_and_sources(app: AppTest, index: DigitalIndex) -> None:
+    app.run()
+    assert not app.exception
+    status = data_status(index.data)
+    section = next(e for e in app.sidebar.expander if e.label == "Datenstand")
+    indicators, sources = (table.value for table in section.table)
+    fibre = next(i for i in status.indicators if i.id == "fibre_households")
+    row = indicators.loc[fibre.name_de]
+    assert [int(row[f"{icon} {label}"]) for icon, label in (("🟢", "amtlich"), ("🔵", "öffentlich"),
+                                                           ("🟠", "synthetisch"))] == list(fibre.counts.values())
+    assert row["Jahre"] == year_span(fibre.years)
+    assert row["Quellen"].split(", ") == [u.id for u in fibre.sources]
+    assert int(indicators.loc["Summe"]["🟠 synthetisch"]) == status.counts["synthetic"]
+    assert list(sources.index) == [u.id for u in status.sources]
+    assert [int(n) for n in sources["Werte"]] == [u.values for u in status.sources]
+    app.sidebar.radio[0].set_value("en").run()
+    section = next(e for e in app.sidebar.expander if e.label == "Data status")
+    indicators = section.table[0].value
+    assert fibre.name_en in indicators.index
+    assert indicators.index.name == "Indicator"
 
 
 def test_explorer_shows_area_scores_strengths_and_projects(app: AppTest, index: DigitalIndex) -> None:

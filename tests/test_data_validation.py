@@ -158,6 +158,23 @@ def test_unknown_source_id(data_dir: Path, registry: Registry) -> None:
     assert_problem(validate_data_dir(data_dir), "values.csv", line, "source", "an id from sources.csv", "'nowhere'")
 
 
+@pytest.mark.parametrize("date", ["24.06.2025", "2025-6-24", "2025-13", "2025-02-30", "2025-06-24T10:00",
+                                  "Juni 2025", "25", "0000"])
+def test_source_dates_must_be_iso(data_dir: Path, date: str) -> None:
+    line = set_cell(data_dir / "sources.csv", "date", date, id="indeed-ai-jobs")
+    problems = validate_data_dir(data_dir)
+    assert_problem(problems, "sources.csv", line, "date", "an ISO date YYYY-MM-DD, YYYY-MM or YYYY", repr(date))
+    assert len(problems) == 1
+    with pytest.raises(DataValidationError, match=r"sources\.csv, row \d+, column 'date'"):
+        load_index_data(data_dir)
+
+
+@pytest.mark.parametrize("date", ["2024-02-29", "2025-06", "2025", ""])
+def test_iso_source_dates_as_precise_as_known_are_valid(data_dir: Path, date: str) -> None:
+    set_cell(data_dir / "sources.csv", "date", date, id="indeed-ai-jobs")
+    assert validate_data_dir(data_dir) == []
+
+
 def test_unknown_indicator_id(data_dir: Path) -> None:
     line = set_cell(data_dir / "indicators.csv", "id", "ai_firms", id="ai_companies")
     problems = validate_data_dir(data_dir)

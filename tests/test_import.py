@@ -22,7 +22,8 @@ from openpyxl import Workbook
 from assistant.cli import main
 from assistant.data import load_index_data, load_registry, validate_data_dir
 from assistant.errors import ImportRejectedError, Problem
-from assistant.importer import ImportReport, import_file
+from assistant.import_report import ImportReport
+from assistant.importer import import_file
 from assistant.registry import Indicator, Registry
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -150,11 +151,12 @@ def test_english_thousands_and_tab_separator(tmp_path: Path, data_dir: Path, rat
     assert [value_of(data_dir, a, rate.id)[0] for a in ("05911000", "05913000", "05112000")] == [1234.5, 1234.0, 0.75]
 
 
-def test_mixed_decimal_marks_are_flagged_with_row(tmp_path: Path, data_dir: Path) -> None:
+def test_mixed_decimal_marks_are_flagged_with_rows(tmp_path: Path, data_dir: Path) -> None:
     text = "AGS;fibre_households\n05911000;1,5\n05913000;2,5\n05112000;1.5\n"
-    problem = only(rejected(write(tmp_path / "mixed.csv", text), data_dir), 4, "fibre_households")
-    assert problem.expected == "a number (decimal mark ',' as in the rest of the file)"
-    assert problem.found == "'1.5' (with decimal mark ',', '.' and spaces only group thousands)"
+    problem = only(rejected(write(tmp_path / "mixed.csv", text), data_dir), None, "fibre_households")
+    assert problem.expected == "one decimal mark throughout the column"
+    assert problem.found.startswith("a decimal comma (German) in rows 2, 3 (e.g. '1,5') and "
+                                    "a decimal point (English) in row 4 (e.g. '1.5')")
 
 
 # --- municipalities ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from assistant.numbers import (
     decimal_evidence,
     decimal_mark,
+    decimal_readings,
     detect_decimal_mark,
     format_number,
     parse_number,
@@ -125,6 +126,39 @@ def test_parse_number_rejects_non_text() -> None:
 )
 def test_decimal_evidence(text: str, evidence: str | None) -> None:
     assert decimal_evidence(text) == evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("1.250", {",": 1250.0, ".": 1.25}),  # fits both: the column must decide
+        ("1,250", {",": 1.25, ".": 1250.0}),
+        ("1.250,5", {",": 1250.5}),
+        ("23,4", {",": 23.4}),
+        ("1,250.5", {".": 1250.5}),
+        ("23.45", {".": 23.45}),
+        ("0.123", {".": 0.123}),
+        ("1.234.567", {",": 1234567.0}),
+        ("12", {",": 12.0, ".": 12.0}),  # reads the same either way
+        ("1 234", {",": 1234.0, ".": 1234.0}),
+        ("12,5 %", {",": 12.5}),
+        ("abc", {}),
+        ("1,2.3,4", {}),
+    ],
+)
+def test_decimal_readings(text: str, readings: dict[str, float]) -> None:
+    assert decimal_readings(text) == readings
+
+
+@given(st.text(alphabet="0123456789., -%", max_size=10))
+def test_decimal_readings_agree_with_decimal_evidence(text: str) -> None:
+    """A number proves a mark exactly when only that mark can read it ("0." proves "." but is no number)."""
+    readings = decimal_readings(text)
+    proven = decimal_evidence(text)
+    if proven is not None and readings:
+        assert set(readings) == {proven}
+    if len(readings) == 1:
+        assert proven == next(iter(readings))
 
 
 def test_detect_decimal_mark_decides_per_file() -> None:

@@ -68,11 +68,13 @@ PUBLIC = [
     ("Oberhausen", "mobile_5g", 100.0, "oberhausen-5g"),
     ("Dortmund", "mobile_5g", 99.9, "dortmund-5g"),
     ("Bottrop", "fibre_households", 34.0, "bottrop-fibre"),
+    ("Schermbeck", "fibre_households", 99.0, "rn-fibre-dorsten"),
 ]
 #: Institutions counted per municipality (data-facts.md 4.4; rules in the research-count source note).
 INSTITUTION_COUNTS = {
-    "Bochum": 9, "Dortmund": 10, "Essen": 6, "Gelsenkirchen": 4, "Mülheim an der Ruhr": 3, "Duisburg": 2,
-    "Hagen": 2, "Hamm": 2, "Bottrop": 1, "Oberhausen": 1, "Recklinghausen": 1, "Witten": 1, "Kamp-Lintfort": 1,
+    "Dortmund": 13, "Bochum": 11, "Essen": 6, "Duisburg": 5, "Gelsenkirchen": 4, "Hagen": 4,
+    "Mülheim an der Ruhr": 3, "Hamm": 2, "Bottrop": 1, "Oberhausen": 1, "Recklinghausen": 1, "Witten": 1,
+    "Kamp-Lintfort": 1, "Herne": 1, "Wesel": 1,
 }
 
 

@@ -18,12 +18,14 @@ imports Streamlit.
 - `reply_details`: project cards, source lines, notices, tool calls
 - `explorer`: the sidebar explorer, what-if table and reusable projects
 - `status`: data provenance, backend and project-index status, start-up warm-up
+- `data_status_view`: the sidebar's per-indicator data status (counts, years, sources)
 - `share_links` and `feedback`: links that ask again, and feedback.jsonl records
 """
 
 from __future__ import annotations
 
 from assistant.presentation.charts import explorer_chart, figure_chart
+from assistant.presentation.data_status_view import data_status_tables
 from assistant.presentation.explorer import (
     ExplorerView,
     change_text,
@@ -61,6 +63,7 @@ __all__ = [
     "change_text",
     "clean_question",
     "csv_file_name",
+    "data_status_tables",
     "default_area_weights",
     "escape_markdown",
     "explorer_chart",

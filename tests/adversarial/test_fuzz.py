@@ -30,7 +30,8 @@ from assistant.chat import Assistant
 from assistant.data import load_registry
 from assistant.digital_index import DigitalIndex
 from assistant.errors import ImportRejectedError
-from assistant.importer import ImportReport, import_file
+from assistant.import_report import ImportReport
+from assistant.importer import import_file
 from assistant.names import NameResolver
 from assistant.numbers import decimal_evidence, decimal_mark, detect_decimal_mark, format_number, parse_number
 from assistant.plan import INTENTS, TOOL_SIGNATURES, ConversationState
