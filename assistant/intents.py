@@ -184,7 +184,8 @@ PROFILE = _rx(
     r"^(zeig\w*|show|gib)( mir| me)?( das| die| den)? qmuni( an)?$",
 )
 ABOVE_BELOW = _rx(
-    r"\b(uber|unter|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? \w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
+    r"\b(uber|unter|uberm|unterm|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? "
+    r"\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
     r"\b\w*(uberdurchschnittlich|unterdurchschnittlich)\w*\b",
     r"\b(above|below|under|over)( the)?( \w+)? (average|mean)\b", r"\b(above|below)[ -]average\b",
     r"\b(besser|schlechter|better|worse) (als|than)( der| den| dem| the)?( \w+)? "
@@ -299,7 +300,8 @@ MULTIPLIERS: Final = (
     (loose_re(r"\b(dreifach\w*|verdreifach\w*|triple\w*|three times|thrice|3 ?fach|3x|x3)\b"), 3.0),
     (loose_re(r"\b(doppelt\w*|zweifach\w*|verdoppel\w*|double\w*|twice|two times|2 ?fach|2x|x2)\b"), 2.0),
     (loose_re(r"\b(halb\w*|half|halved|halbier\w*)\b"), 0.5),
-    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus)\b"), 0.0),
+    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus|"
+              r"didn ?t|don ?t|doesn ?t|wouldn ?t|isn ?t|weren ?t|never|at all|keine rolle|no role)\b"), 0.0),
     (loose_re(r"\b(starker|mehr|hoher|wichtiger|more|higher|stronger|heavier|extra)\b"), 2.0),
     (loose_re(r"\b(weniger|schwacher|geringer|unwichtiger|less|lower|weaker|lighter)\b"), 0.5),
 )

@@ -16,7 +16,13 @@ LEARN_FROM = loose_re(
 )
 LEARN_VERB = loose_re(
     r"\b(lernen|lernt|lerne|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|nachmach\w*|nachnutz\w*|"
-    r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit)\b"
+    r"ubertrag\w*|vorbild\w*|kopier\w*|"
+    r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example)\b"
+)
+#: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",
+#: "qmuni's projects", "sich qmuni zum Vorbild".
+LEARN_SOURCE = loose_re(
+    r"\b(aus|von|vom|from|of|bei) qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
 )
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
 SIMILAR_TO = loose_re(
@@ -47,3 +53,24 @@ WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
     r"weak\w*|lagging|lag|behind|poor\w*|worst|low)\b"
 )
+#: Who does something, as opposed to how much of it there is: "Wer baut in Bochum das Glasfasernetz?",
+#: "Who links the fibre backbones ...?". The index has no actors, only the corpus does. Verbs of
+#: having, standing and ranking ("wer hat/liegt/ist") are not among them: those ask for a ranking.
+ACTOR = loose_re(
+    r"\bwer (baut\w*|kummert|betreibt|betreut|forscht|entwickelt|verbindet|koppelt|plant|organisiert|steckt|"
+    r"treibt|leitet|finanziert|fordert|unterstutzt|vernetzt|bietet|liefert|hat \w+ (gebaut|ausgebaut|verlegt)|"
+    r"ist (fur|zustandig|verantwortlich)|hat das gebaut|verlegt|ubernimmt)\b"
+    r"|\bwho (is |are |s )?(building|builds|built|links|linked|linking|connects|connected|runs|running|operates|"
+    r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
+    r"manages|coordinates|does research)\b"
+    r"|\b(welche|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
+    r"provider|providers|operator|operators|institute|institutes)\b"
+)
+#: Something being done, not a level: "Which fibre roll-outs are under way?", "Glasfaserausbau in
+#: Essen - was lief da?". Weighed with the corpus support, never alone.
+ACTIVITY = loose_re(
+    r"\b(roll ?outs?|rollouts?|under way|underway|ongoing|in progress|going on|was lief|was lauft|was tut sich|"
+    r"was passiert|gebaut|ausgebaut|verlegt|being built|being rolled out|aktuell laufend\w*)\b"
+)
+#: "Gibt es ...", "Is there ...", "Any ...": asks whether something exists, not how much of it.
+EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|does anyone|hat jemand)\b")

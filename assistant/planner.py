@@ -68,7 +68,7 @@ class Turn(ProjectTurn):
     best-supported plan is built (a builder may decline; then the next best is tried)."""
 
     def plan(self) -> Plan:
-        evidence = self.evidence()
+        evidence = self.evidence_now = self.evidence()
         for _, scorer in rank_scorers(evidence):
             if scorer.build not in _NO_PLACE_NOTES:
                 self.note_places()
@@ -91,7 +91,9 @@ class Turn(ProjectTurn):
             state_project=self.state.project, followup_shape=self.followup_shape, elliptical=self.elliptical,
             refers_back=self.refers_back, tokens=len(self.ents.tokens), content_words=len(self.content_words),
             unknown_capitalised=self.unknown_capitalised(), population_class=population_class(loose) is not None,
+            project_noun=self.project_noun(),
             support_fn=lambda: catalog.support(self.support_query()),
+            full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
         )
 
     # --- builders without a rule of their own -----------------------------------------------------
@@ -110,6 +112,8 @@ class Turn(ProjectTurn):
         return self.findings() if self.region or FINDINGS.search(self.skeleton) else self.make("unknown_municipality")
 
     def project_search(self) -> Plan | None:
+        if self.evidence_now is not None and self.evidence_now.project_followup:
+            return self.projects_elsewhere()
         return self.projects(force=True)
 
     def what_if(self) -> Plan | None:

@@ -44,7 +44,19 @@ from assistant.intents import (
     WHAT_IF,
     WRITE,
 )
-from assistant.intents_projects import ABOUT, ASPECT, LEARN_FROM, LEARN_VERB, PROJECT_PRONOUN, SIMILAR_TO, WEAK_AT
+from assistant.intents_projects import (
+    ABOUT,
+    ACTIVITY,
+    ACTOR,
+    ASPECT,
+    EXISTS,
+    LEARN_FROM,
+    LEARN_SOURCE,
+    LEARN_VERB,
+    PROJECT_PRONOUN,
+    SIMILAR_TO,
+    WEAK_AT,
+)
 from assistant.plan import Intent
 from assistant.project_catalog import NO_SUPPORT, Support
 
@@ -81,7 +93,11 @@ class Evidence:
     content_words: int = 0
     unknown_capitalised: bool = False  # a capitalised word no table knows (a place? a project?)
     population_class: bool = False
+    project_noun: bool = False  # a compound naming projects ("Glasfaserprojekte", "Smart-City-Initiativen")
     support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
+    #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
+    #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
+    full_support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
 
     def cue(self, pattern: object) -> bool:
         return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
@@ -90,6 +106,25 @@ class Evidence:
     def support(self) -> Support:
         """Corpus support of the question's content words (computed only when a scorer asks)."""
         return self.support_fn()
+
+    @cached_property
+    def full_support(self) -> Support:
+        """Corpus support of the content words including metric words (computed only when asked)."""
+        return self.full_support_fn()
+
+    @property
+    def numeric_shape(self) -> bool:
+        """A cue that only the index answers: a ranking, a comparison, an average, a position."""
+        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN, PROFILE,
+                                         PEERS, METHOD, INDICATORS, WHAT_IF))
+
+    @property
+    def project_followup(self) -> bool:
+        """A short turn after a project answer that moves to another place, no metric named:
+        "und in Duisburg?", "gibt's das auch im Kreis Unna?", "and is there anything like that in Hagen?"."""
+        return (self.state_intent in PROJECT_INTENTS and bool(self.munis or self.kreise) and not self.metric
+                and not self.projects and self.tokens <= 12
+                and (self.elliptical or self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(SIMILAR_TO)))
 
     @property
     def strong_support(self) -> bool:
@@ -119,6 +154,10 @@ class Evidence:
 
 
 Score = Callable[[Evidence], float]
+
+#: Intents whose answer is about projects: a short follow-up after one stays with projects.
+PROJECT_INTENTS: frozenset[Intent | None] = frozenset(
+    {"project_search", "project_info", "similar_projects", "learn_from", "reusable_projects", "projects_for_weak"})
 
 
 @dataclass(frozen=True)
@@ -168,7 +207,11 @@ def outside_place(e: Evidence) -> float:
 
 # --- project intents -------------------------------------------------------------------------
 def learn_from(e: Evidence) -> float:
-    return 0.94 if e.munis >= 2 and e.cue(LEARN_FROM) and e.cue(LEARN_VERB) else 0.0
+    """Two municipalities, a verb of learning or taking over, and one of them marked as the source,
+    in any order: "A von B lernen", "Projekte aus B, die A übernehmen könnte", "What could A reuse from B"."""
+    if e.munis < 2 or not e.cue(LEARN_VERB):
+        return 0.0
+    return 0.94 if e.cue(LEARN_FROM) or e.cue(LEARN_SOURCE) else 0.0
 
 
 def similar_projects(e: Evidence) -> float:
@@ -198,8 +241,17 @@ def project_info(e: Evidence) -> float:
 
 def project_search(e: Evidence) -> float:
     """Project words, or content words the corpus supports that no numeric reading explains."""
-    if e.cue(PROJECT):
+    if e.cue(PROJECT) or e.project_noun:
         return 0.84
+    if e.cue(ACTOR) and e.full_support.score >= SOME_SUPPORT:
+        return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
+    if e.project_followup:
+        return 0.83  # "und in Duisburg?" after a project answer
+    if not e.numeric_shape and not e.munis:
+        if e.cue(ACTIVITY) and e.full_support.score >= STRONG_SUPPORT:
+            return 0.8  # "Which fibre roll-outs are under way in the Ruhr?"
+        if e.cue(EXISTS) and e.full_support.score >= SOME_SUPPORT and e.content_words >= 2:
+            return 0.7  # "Is there research on the circular economy?"
     if e.topic in PROJECT_ONLY_TOPICS and not e.metric:
         return 0.66  # a topic only projects speak about ("Luftqualität", "Verwaltung"), no index metric
     if e.munis:
@@ -247,6 +299,8 @@ def what_if(e: Evidence) -> float:
 
 
 def followup(e: Evidence) -> float:
+    if e.project_followup:
+        return 0.0  # project_search takes it
     return 0.6 if e.elliptical and e.state_intent is not None and not e.projects else 0.0
 
 

@@ -209,3 +209,82 @@ def test_projects_for_the_weak_rank_and_search(planner: Planner) -> None:
 def test_an_area_word_is_refined_by_the_indicator_words_around_it(planner: Planner, question: str,
                                                                  metric: str) -> None:
     assert ask(planner, question).metric == metric
+
+
+# --- generalisation: evidence weighed, not one pattern per question -------------------------------
+def test_an_actor_question_weighs_corpus_support_against_the_metric_reading() -> None:
+    """"Wer baut ... Glasfaser" names a metric word, but the index has no actors: with corpus support
+    for the full words the project search wins; without it the metric reading stays."""
+    from assistant.project_catalog import Support
+
+    by_label = {scorer.label: scorer for scorer in SCORERS}
+    supported = Evidence("wer baut in qmuni das qmetric aus", munis=1, metric="fibre_households",
+                         specific_metric=True, tokens=7, full_support_fn=lambda: Support("glasfaser-bochum", 9.0, 2.0))
+    assert by_label["project_search"].score(supported) > by_label["value"].score(supported)
+    unsupported = Evidence("wer baut in qmuni das qmetric aus", munis=1, metric="fibre_households",
+                           specific_metric=True, tokens=7)
+    assert by_label["project_search"].score(unsupported) < by_label["value"].score(unsupported)
+    ranking = Evidence("wer hat die beste qmetric", metric="fibre_households", specific_metric=True, tokens=5,
+                       full_support_fn=lambda: Support("glasfaser-bochum", 9.0, 2.0))
+    assert rank_scorers(ranking)[0][1].intent == "rank"  # "wer hat" asks for a ranking, not an actor
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("Wer kümmert sich in Gelsenkirchen um das Glasfasernetz?", "glasfaser-gelsenkirchen"),
+    ("Who links the fibre backbones of Gelsenkirchen, Bochum and Dortmund?", "ruhrgebietsring"),
+    ("Wer forscht in Dortmund an künstlicher Intelligenz?", "lamarr-institut"),
+])
+def test_actor_questions_with_a_metric_word_are_project_searches(planner: Planner, question: str,
+                                                                 project: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "project_search"
+    assert plan.tool_calls[0].name == "search_projects"
+
+
+def test_region_activity_is_a_project_search_but_region_levels_stay_findings(planner: Planner) -> None:
+    assert ask(planner, "Which fibre roll-outs are under way in the Ruhr?").intent == "project_search"
+    assert ask(planner, "Wie hoch ist die 5G-Abdeckung im Ruhrgebiet?").intent == "findings"
+
+
+def test_a_compound_project_noun_is_a_project_cue_unless_it_is_a_metric(planner: Planner) -> None:
+    assert ask(planner, "Welche Glasfaserprojekte gibt es in Essen?").intent == "project_search"
+    assert ask(planner, "Welche Kommune hat die meisten Forschungsprojekte?").intent == "rank"
+
+
+def test_a_short_follow_up_after_a_project_answer_stays_with_projects(planner: Planner) -> None:
+    state = ConversationState()
+    for question in ("Welche Glasfaserprojekte gibt es in Essen?", "und in Duisburg?"):
+        plan = planner.plan(question, state)
+        state.remember(plan)
+    assert plan.intent == "project_search"
+    assert plan.tool_calls[0].args["municipality"] == "Duisburg"
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht die Vernetzte Stadt Gelsenkirchen?"))
+    plan = planner.plan("und in Bochum?", state)
+    assert (plan.intent, plan.tool_calls[0].args["municipality"]) == ("project_search", "Bochum")
+    numeric = ConversationState()
+    numeric.remember(ask(planner, "Wie steht Essen bei Glasfaser da?"))
+    assert planner.plan("und in Duisburg?", numeric).intent == "value"  # numeric chains stay numeric
+
+
+@pytest.mark.parametrize(("question", "learner", "teacher"), [
+    ("Welche Projekte aus Gelsenkirchen könnte Herten übernehmen?", "Herten", "Gelsenkirchen"),
+    ("Which of Hagen's projects could Ennepetal take over?", "Ennepetal", "Hagen"),
+    ("Was von Hamm lässt sich auf Herten übertragen?", "Herten", "Hamm"),
+    ("Kann Hamm sich Essen zum Vorbild nehmen?", "Hamm", "Essen"),
+    ("What could Witten reuse from Bochum?", "Witten", "Bochum"),
+])
+def test_reuse_between_two_towns_in_any_word_order(planner: Planner, question: str, learner: str,
+                                                   teacher: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "learn_from"
+    call = plan.tool_calls[0]
+    assert (call.args["municipality"], call.args["teacher"]) == (learner, teacher)
+
+
+@pytest.mark.parametrize("question", ["What if research didn't count at all?",
+                                      "Und wenn die Forschung gar nicht zählen würde?"])
+def test_a_negated_what_if_weight_is_zero(planner: Planner, question: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "what_if"
+    assert plan.tool_calls[0].args["area_weights"] == {"forschung": 0.0}
