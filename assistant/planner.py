@@ -315,6 +315,9 @@ class Planner:
         if catalog is None:
             catalog = ProjectCatalog.load(Settings.from_env().corpus_dir, index.registry, dict(index.metric_forms))
         self.catalog = catalog
+        #: metrics named with a project noun ("geförderte Forschungsprojekte"): not a project cue
+        self.project_metrics = frozenset(metric for form, metric in index.metric_forms.items()
+                                         if "projekt" in form.casefold() or "project" in form.casefold())
         self.finder = EntityFinder(index.registry, index.metric_forms, index.resolver, catalog.names or None)
         self.similarity = MetricSimilarity(index.registry, embed)
 

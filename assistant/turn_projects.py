@@ -35,9 +35,10 @@ class ProjectTurn(TurnBase):
     def project_noun(self) -> bool:
         """A word that is a compound ending in a project noun ("Glasfaserprojekte"): the metric finder
         claims its first part, so the skeleton no longer shows the project cue."""
-        exact = {m.start for m in self.ents.metrics if m.via == "lexical"}  # "Forschungsprojekte" is a metric
-        return any(t.key.endswith(_PROJECT_NOUN) and t.key not in _PROJECT_NOUN and t.start not in exact
-                   for t in self.ents.tokens)
+        # a metric whose own name is about projects ("geförderte Forschungsprojekte") claims the word
+        own = [(m.start, m.end) for m in self.ents.metrics if m.metric in self.planner.project_metrics]
+        return any(t.key.endswith(_PROJECT_NOUN) and t.key not in _PROJECT_NOUN
+                   and not any(start <= t.start < end for start, end in own) for t in self.ents.tokens)
 
     def projects_elsewhere(self) -> Plan | None:
         """A short follow-up after a project answer, in another place: the same search there. The

@@ -52,6 +52,7 @@ class PlannerParts(Protocol):
     similarity: MetricSimilarity
     index: DigitalIndex
     catalog: ProjectCatalog
+    project_metrics: frozenset[str]  # metrics one of whose forms names projects ("Forschungsprojekte")
 
 _PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC,
                 "project": PROJECT_NAME}

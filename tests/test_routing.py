@@ -249,6 +249,7 @@ def test_region_activity_is_a_project_search_but_region_levels_stay_findings(pla
 def test_a_compound_project_noun_is_a_project_cue_unless_it_is_a_metric(planner: Planner) -> None:
     assert ask(planner, "Welche Glasfaserprojekte gibt es in Essen?").intent == "project_search"
     assert ask(planner, "Welche Kommune hat die meisten Forschungsprojekte?").intent == "rank"
+    assert ask(planner, "Wo gibt es die meisten geförderten Forschungsprojekte pro Kopf?").intent == "rank"
 
 
 def test_a_short_follow_up_after_a_project_answer_stays_with_projects(planner: Planner) -> None:
