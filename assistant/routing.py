@@ -121,9 +121,11 @@ class Evidence:
     @property
     def project_followup(self) -> bool:
         """A short turn after a project answer that moves to another place, no metric named:
-        "und in Duisburg?", "gibt's das auch im Kreis Unna?", "and is there anything like that in Hagen?"."""
+        "und in Duisburg?", "gibt's das auch im Kreis Unna?", "and is there anything like that in Hagen?".
+        A turn that asks for projects in its own words ("Welche Projekte zu Online-Anträgen gibt es in
+        Essen?") is a new search, not a follow-up."""
         return (self.state_intent in PROJECT_INTENTS and bool(self.munis or self.kreise) and not self.metric
-                and not self.projects and self.tokens <= 12
+                and not self.projects and self.tokens <= 12 and not self.cue(PROJECT) and not self.project_noun
                 and (self.elliptical or self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(SIMILAR_TO)))
 
     @property

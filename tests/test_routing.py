@@ -263,6 +263,10 @@ def test_a_short_follow_up_after_a_project_answer_stays_with_projects(planner: P
     state.remember(ask(planner, "Was macht die Vernetzte Stadt Gelsenkirchen?"))
     plan = planner.plan("und in Bochum?", state)
     assert (plan.intent, plan.tool_calls[0].args["municipality"]) == ("project_search", "Bochum")
+    fresh = ConversationState()
+    fresh.remember(ask(planner, "Gibt es Smart-Parking-Projekte in Bochum?"))
+    plan = planner.plan("Welche Projekte zu Online-Anträgen gibt es in Essen?", fresh)
+    assert "Parking" not in plan.tool_calls[0].args["query"]  # its own words: a new search
     numeric = ConversationState()
     numeric.remember(ask(planner, "Wie steht Essen bei Glasfaser da?"))
     assert planner.plan("und in Duisburg?", numeric).intent == "value"  # numeric chains stay numeric
