@@ -158,6 +158,21 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         ),
         "reusable_none": ("Passende Projekte anderer Kommunen habe ich nicht gefunden.",
                           "I found no matching projects from other municipalities."),
+        "project_info_head": ("**{title}** ({where}) – Status: {status}", "**{title}** ({where}) – status: {status}"),
+        "project_lead": ("   Federführung: {text}", "   Lead: {text}"),
+        "project_partners": ("   Partner: {text}", "   Partners: {text}"),
+        "project_topics": ("   Themen: {text}", "   Topics: {text}"),
+        "project_about": ("   Kurzbeschreibung: „{text}“", "   Summary (German source text): “{text}”"),
+        "learn_head": (
+            "Wo **{name}** schwächer ist als **{teacher}**: {items}.",
+            "Where **{name}** is weaker than **{teacher}**: {items}.",
+        ),
+        "learn_none": ("**{name}** liegt bei keinem seiner schwachen Indikatoren hinter **{teacher}**.",
+                       "**{name}** trails **{teacher}** on none of its weak indicators."),
+        "learn_projects": ("Projekte aus {teacher}, die {name} übernehmen könnte:",
+                           "Projects from {teacher} that {name} could adopt:"),
+        "similar_head": ("Projekte ähnlich wie **{title}**{where}:", "Projects similar to **{title}**{where}:"),
+        "similar_class": (" für {label}", " for {label}"),
         # unknowns, help, refusals, errors
         "outside_region": (
             "**{name}** gehört nicht zu den {count} Kommunen des Ruhrgebiets, die der Digital-Index Ruhr abdeckt "

@@ -13,6 +13,7 @@ from typing import Any
 from assistant.answer_templates import METHOD_TEXT, STATUS_LABELS
 from assistant.answer_writer import AnswerWriter, fmt, phrase
 from assistant.tool_results import ToolResult
+from assistant.topics import topic_label
 
 
 def _findings(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
@@ -96,8 +97,62 @@ def _reusable(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     return "\n".join([head, *_project_lines(w, r.projects)])
 
 
+def _project_info(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
+    if not r.projects:
+        return phrase("projects_none", w.lang, where="")
+    p = r.projects[0]
+    status = STATUS_LABELS.get(str(p.get("status")), (str(p.get("status")),) * 2)[0 if w.lang == "de" else 1]
+    where = ", ".join(p.get("municipalities") or []) or phrase("project_region", w.lang)
+    lines = [phrase("project_info_head", w.lang, title=p["title"], where=where, status=status)]
+    if p.get("lead"):
+        lines.append(phrase("project_lead", w.lang, text=p["lead"]))
+    if p.get("partners"):
+        lines.append(phrase("project_partners", w.lang, text=", ".join(p["partners"])))
+    if p.get("topics"):
+        lines.append(phrase("project_topics", w.lang, text=", ".join(topic_label(t, w.lang) for t in p["topics"])))
+    for line in _project_lines(w, [p])[1:]:  # reusable, funding, budget, link, verification
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _learn_from(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
+    name, teacher = r.data["municipality"], r.data["teacher"]
+    by_metric: dict[str, list[Any]] = {}
+    for f in r.figures:
+        by_metric.setdefault(str(f["metric"]), []).append(f)
+    items = "; ".join(f"{w.metric(m)}: {name} {w.fig_value(fs[0])}, {teacher} {w.fig_value(fs[-1])}"
+                      for m, fs in by_metric.items())
+    head = (phrase("learn_head", w.lang, name=name, teacher=teacher, items=items) if items
+            else phrase("learn_none", w.lang, name=name, teacher=teacher))
+    if not r.projects:
+        return head
+    return "\n".join([head, "", phrase("learn_projects", w.lang, name=name, teacher=teacher),
+                      *_project_lines(w, r.projects)])
+
+
+def _similar(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
+    data = r.data
+    place = data.get("municipality") or data.get("kreis")
+    where = phrase("projects_where", w.lang, place=place) if place else ""
+    if data.get("population_class"):
+        where += phrase("similar_class", w.lang, label=POPULATION_LABELS[data["population_class"]][w.lang == "en"])
+    if not r.projects:
+        return phrase("projects_none", w.lang, where=where)
+    return "\n".join([phrase("similar_head", w.lang, title=data["title"], where=where),
+                      *_project_lines(w, r.projects)])
+
+
 #: tool name -> renderer(writer, result, intent)
 KNOWLEDGE_RENDERERS: dict[str, Callable[[AnswerWriter, ToolResult, str], str]] = {
     "get_findings": _findings, "describe_method": _method, "list_indicators": _indicators,
     "search_projects": _search, "suggest_reusable_projects": _reusable,
+    "get_project": _project_info, "learn_from": _learn_from, "similar_projects": _similar,
+}
+
+#: Population classes as the answers name them (German, English).
+POPULATION_LABELS: dict[str, tuple[str, str]] = {
+    "small": ("kleine Kommunen", "small towns"),
+    "medium": ("mittelgroße Kommunen", "medium-sized towns"),
+    "large": ("größere Städte", "larger towns"),
+    "city": ("Großstädte", "cities"),
 }

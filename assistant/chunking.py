@@ -196,6 +196,7 @@ def chunk_metadata(doc: ProjectDoc, kreis_of: Mapping[str, str], file_hash: str)
     meta: dict[str, MetadataValue] = {
         "project_id": doc.id,
         "title": doc.title,
+        "aliases": "|".join(doc.aliases),
         "municipalities": "|".join(doc.municipalities),
         "kreis": "|".join(kreise),
         "topics": "|".join(doc.topics),
@@ -237,10 +238,12 @@ def embed_text(metadata: Mapping[str, Any], passage: str) -> str:
 
 
 def keyword_text(metadata: Mapping[str, Any], passage: str) -> str:
-    """What BM25 sees: the embedded text plus English topic labels and the raw topic ids and slug,
-    so that English keywords ("broadband") and exact ids ("luft-hub") also match."""
+    """What BM25 sees: the embedded text plus English topic labels, the raw topic ids, the slug and
+    the project's aliases, so that English keywords ("broadband"), exact ids ("luft-hub") and the
+    names people use ("KDN", "Rhinecloud") also match."""
     topics = _split_field(metadata.get("topics"))
-    extra = " ".join([*(topic_label(t, "en") for t in topics), *topics, str(metadata.get("project_id", ""))])
+    extra = " ".join([*(topic_label(t, "en") for t in topics), *topics, str(metadata.get("project_id", "")),
+                      *_split_field(metadata.get("aliases"))])
     return f"{embed_text(metadata, passage)}\n{extra}"
 
 

@@ -31,9 +31,15 @@ FIELDS: tuple[str, ...] = (
     "id", "title", "municipalities", "kreis", "scope", "topics", "status", "start", "end", "lead",
     "partners", "funding", "budget_eur", "reusable", "sources", "verified",
 )
+#: Optional fields: may be absent. `aliases` are other names people use for the project (the id and
+#: the title always count as names); the planner resolves a project by any of them.
+OPTIONAL_FIELDS: tuple[str, ...] = ("aliases",)
 SCOPES: tuple[str, ...] = ("municipality", "kreis", "region")
 STATUSES: tuple[str, ...] = ("planned", "running", "completed", "ongoing", "unknown")
 MAX_TOPICS = 4  # corpus/README.md: 1-4 topics per project
+#: The C build of PyYAML's SafeLoader where present (same results, ~10x faster): the planner reads
+#: the corpus at start-up, so parsing time is part of the first answer's latency.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class ProjectDoc:
     body: str
     file: str
     sha256: str = field(repr=False)
+    aliases: tuple[str, ...] = ()
 
     def card(self) -> dict[str, Any]:
         """The front matter as plain JSON-able values (stored with every chunk)."""
@@ -67,7 +74,7 @@ class ProjectDoc:
             "kreis": self.kreis, "scope": self.scope, "topics": list(self.topics), "status": self.status,
             "start": self.start, "end": self.end, "lead": self.lead, "partners": list(self.partners),
             "funding": self.funding, "budget_eur": self.budget_eur, "reusable": self.reusable,
-            "sources": list(self.sources), "verified": self.verified,
+            "sources": list(self.sources), "verified": self.verified, "aliases": list(self.aliases),
         }
 
 
@@ -175,6 +182,7 @@ def _check_fields(
     municipality_names: frozenset[str],
     topics: tuple[str, ...],
     problems: list[Problem],
+    place_keys: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """Validate one front matter; returns the typed fields or None when any problem was found."""
     before = len(problems)
@@ -183,8 +191,8 @@ def _check_fields(
         if name not in data:
             problems.append(Problem(file, None, name, f"the field '{name}'", "it is missing"))
     for name in data:
-        if name not in FIELDS:
-            check.add(str(name), "only the fields " + ", ".join(FIELDS), f"unknown field '{name}'")
+        if name not in FIELDS and name not in OPTIONAL_FIELDS:
+            check.add(str(name), "only the fields " + ", ".join((*FIELDS, *OPTIONAL_FIELDS)), f"unknown field '{name}'")
     project_id = data.get("id")
     if "id" in data:
         if not isinstance(project_id, str) or not SLUG.match(project_id):
@@ -241,6 +249,7 @@ def _check_fields(
     verified = data.get("verified")
     if "verified" in data and not isinstance(verified, bool):
         check.add("verified", "true or false", repr(verified))
+    aliases = _check_aliases(check, data.get("aliases"), place_keys)
     if len(problems) > before:
         return None
     return {
@@ -248,12 +257,41 @@ def _check_fields(
         "topics": tuple(raw_topics or ()), "status": status, "start": start, "end": end, "lead": lead,
         "partners": partners, "funding": funding,
         "budget_eur": float(budget) if budget is not None else None, "reusable": reusable,
-        "sources": tuple(sources or ()), "verified": bool(verified),
+        "sources": tuple(sources or ()), "verified": bool(verified), "aliases": aliases,
     }
 
 
+def alias_list(value: Any) -> list[Any]:
+    """`aliases` as written: a `|`-separated string or a list (None: no aliases)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split("|")]
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _check_aliases(check: _Checker, value: Any, place_keys: frozenset[str]) -> tuple[str, ...]:
+    """Aliases must be names, not ordinary words or places: an alias "Bochum" or "Daten" would turn
+    every question about the town or about data into a question about this project."""
+    from assistant.names import fold_loose
+    from assistant.project_names import is_ordinary_word
+
+    aliases: list[str] = []
+    for alias in alias_list(value):
+        if not isinstance(alias, str) or len(alias.strip()) < 2:
+            check.add("aliases", "names of at least 2 characters, `|`-separated or a list", repr(alias))
+        elif fold_loose(alias) in place_keys:
+            check.add("aliases", "a project name, not the name of a municipality or Kreis", repr(alias))
+        elif is_ordinary_word(alias):
+            check.add("aliases", "a project name, not an ordinary word", repr(alias))
+        else:
+            aliases.append(alias.strip())
+    return tuple(dict.fromkeys(aliases))
+
+
 def parse_project(
-    path: Path, municipality_names: Iterable[str], topics: tuple[str, ...], problems: list[Problem]
+    path: Path, municipality_names: Iterable[str], topics: tuple[str, ...], problems: list[Problem],
+    place_keys: frozenset[str] = frozenset(),
 ) -> ProjectDoc | None:
     """Parse one file; every problem goes to `problems`, and None comes back if there was any."""
     file = path.name
@@ -274,7 +312,7 @@ def parse_project(
         return None
     front, body = match.group(1), match.group(2).strip()
     try:
-        data = yaml.safe_load(front)
+        data = yaml.load(front, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -285,7 +323,7 @@ def parse_project(
         problems.append(Problem(file, 2, None, "a YAML mapping of fields", type(data).__name__))
         return None
     fields = _check_fields(
-        file, path.stem, data, _field_lines(front), frozenset(municipality_names), topics, problems
+        file, path.stem, data, _field_lines(front), frozenset(municipality_names), topics, problems, place_keys
     )
     if not body:
         problems.append(Problem(file, None, "body", "a description after the front matter", "nothing"))
@@ -308,11 +346,13 @@ def validate_corpus(corpus_dir: Path, registry: Registry) -> tuple[list[ProjectD
         return [], [Problem(str(corpus_dir), None, None, "a corpus directory", "no such directory")]
     topics = topic_vocabulary(corpus_dir)
     names = {m.name for m in registry.municipalities}
+    place_keys = place_name_keys(registry)
     projects: list[ProjectDoc] = []
     for path in corpus_files(corpus_dir):
-        project = parse_project(path, names, topics, problems)
+        project = parse_project(path, names, topics, problems, place_keys)
         if project is not None:
             projects.append(project)
+    problems += _shared_aliases(projects)
     seen: dict[str, str] = {}
     for path in corpus_files(corpus_dir):
         project_id = _peek_id(path)
@@ -328,11 +368,36 @@ def validate_corpus(corpus_dir: Path, registry: Registry) -> tuple[list[ProjectD
     return sorted(projects, key=lambda p: p.id), problems
 
 
+def place_name_keys(registry: Registry) -> frozenset[str]:
+    """Loosely folded names, aliases and Kreis names of the region: never a project alias."""
+    from assistant.names import fold_loose
+
+    keys = {fold_loose(form) for m in registry.municipalities for form in (m.name, *m.aliases)}
+    keys |= {fold_loose(k) for k in KREISE} | {fold_loose(k.removeprefix("Kreis ")) for k in KREISE}
+    return frozenset(keys)
+
+
+def _shared_aliases(projects: list[ProjectDoc]) -> list[Problem]:
+    """An alias (or id/title) that names two projects cannot resolve to either."""
+    from assistant.names import fold_loose
+
+    owner: dict[str, str] = {}
+    problems = []
+    for project in projects:
+        for alias in project.aliases:
+            key = fold_loose(alias)
+            other = owner.setdefault(key, project.id)
+            if other != project.id:
+                problems.append(Problem(project.file, None, "aliases", "an alias used by one project only",
+                                        f"{alias!r}, also an alias of {other}"))
+    return problems
+
+
 def _peek_id(path: Path) -> str | None:
     """The raw `id` value of a file, read leniently so duplicates are found even in broken files."""
     try:
         match = _FRONT_MATTER.match(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
-        data = yaml.safe_load(match.group(1)) if match else None
+        data = yaml.load(match.group(1), Loader=_LOADER) if match else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     value = data.get("id") if isinstance(data, dict) else None

@@ -23,6 +23,7 @@ from assistant.metric_finder import MetricFinder, MetricMention
 from assistant.names import NameResolver
 from assistant.place_finder import NearMiss, PlaceFinder, PlaceKind, PlaceMention
 from assistant.places import DOMAIN_CUES
+from assistant.project_names import ProjectMention, ProjectNames
 from assistant.registry import Registry
 
 
@@ -36,6 +37,7 @@ class Entities:
     metrics: tuple[MetricMention, ...]
     near_misses: tuple[NearMiss, ...]
     owner: dict[int, str] = field(default_factory=dict)  # token index -> placeholder kind
+    projects: tuple[ProjectMention, ...] = ()  # corpus projects named in the question
 
     def of_kind(self, kind: PlaceKind) -> list[PlaceMention]:
         """Mentions of one kind, first mention of each value only, in text order."""
@@ -63,20 +65,24 @@ class EntityFinder:
     """Builds its lookup tables once; `find` is then a few dict lookups per token."""
 
     def __init__(
-        self, registry: Registry, metric_forms: Mapping[str, str], resolver: NameResolver | None = None
+        self, registry: Registry, metric_forms: Mapping[str, str], resolver: NameResolver | None = None,
+        projects: ProjectNames | None = None,
     ) -> None:
         self.registry = registry
+        self.projects = projects
         self.resolver = resolver or NameResolver(registry)
         self.place_finder = PlaceFinder(registry, self.resolver)
-        self.metric_finder = MetricFinder(metric_forms)
+        self.metric_finder = MetricFinder(metric_forms, {i.id: i.area for i in registry.indicators})
         #: Known words (fillers, indicator vocabulary): never read as a misspelt or unknown place.
         self.common = self.place_finder.common
 
     def find(self, text: str) -> Entities:
-        """Exact places first, then metrics, then the ambiguous town names (which need the metrics
-        as context), then typos of places and metrics, and last the near misses nothing claimed."""
+        """Project names first (so "Smart City Bochum" is the project, not the town), then exact
+        places, metrics, the ambiguous town names (which need the metrics as context), typos of
+        places and metrics, typos of long project names, and last the near misses nothing claimed."""
         tokens = tokenize(text)
         owner: dict[int, str] = {}
+        projects = self.projects.exact(text, tokens, owner) if self.projects else []
         places, pending = self.place_finder.exact(tokens, owner)
         metrics = self.metric_finder.lexical(tokens, owner)
         cue = bool(metrics) or any(p.kind == "municipality" for p in places) or any(
@@ -85,10 +91,14 @@ class EntityFinder:
         places.extend(self.place_finder.ambiguous(tokens, pending, owner, cue))
         places.extend(self.place_finder.fuzzy(tokens, owner))
         metrics.extend(self.metric_finder.fuzzy(tokens, owner))
+        metrics = self.metric_finder.refine(tokens, owner, metrics)
+        if self.projects:
+            projects.extend(self.projects.fuzzy(tokens, owner))
         near = self.place_finder.near_misses(tokens, owner)
         places = [replace(p, text=text[p.start : p.end]) for p in sorted(places, key=lambda p: p.start)]
         metrics = [replace(m, text=text[m.start : m.end]) for m in sorted(metrics, key=lambda m: m.start)]
-        return Entities(text, tokens, tuple(places), tuple(metrics), near, owner)
+        named = [replace(p, text=text[p.start : p.end]) for p in sorted(projects, key=lambda p: p.start)]
+        return Entities(text, tokens, tuple(places), tuple(metrics), near, owner, tuple(named))
 
     def metric_suggestions(self, text: str, limit: int = 3) -> list[str]:
         """Closest metric ids by spelling, for 'unknown metric' answers when no embedder is available."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-MUNI, KREIS, PLACE, GROUP, METRIC = "qmuni", "qkreis", "qplace", "qgroup", "qmetric"
-PLACEHOLDERS: Final = frozenset({MUNI, KREIS, PLACE, GROUP, METRIC})
+MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME = "qmuni", "qkreis", "qplace", "qgroup", "qmetric", "qproject"
+PLACEHOLDERS: Final = frozenset({MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME})
 
 
 def loose(text: str) -> str:
@@ -89,7 +89,8 @@ METHOD = _rx(
     r"\b(berechnung\w*|methode|methodik|methodologie|definition|normalisierung|kappung|deckelung|gewichtung|"
     r"berechnungsweise|skalierung|aggregation)\b",
     r"\bwas (bedeutet|bedeuten|heisst|misst|messen|meint|ist gemeint|versteht man)\b", r"\bwofur steht\b",
-    r"\bwoher (kommen|stammen|hast du) (die |deine )?(daten|zahlen|werte)\b", r"\b(datenquelle\w*|quellen)\b",
+    r"\bwoher (kommen|stammen|hast du|habt ihr|haben sie) (die |deine |eure |ihre )?(daten|zahlen|werte)\b",
+    r"\b(datenquelle\w*|quellen)\b",
     r"\bsynthetisch\w*\b", r"\bwie aktuell\b", r"\baus welchem jahr\b",
     r"\b(wie viele|wieviele|how many) (kommunen|stadte|gemeinden|indikatoren|kennzahlen|bereiche|municipalities|towns|"
     r"indicators|areas) (gibt es|umfasst|enthalt|sind im|sind es|are there|are in|does)\b",
@@ -183,7 +184,8 @@ PROFILE = _rx(
     r"^(zeig\w*|show|gib)( mir| me)?( das| die| den)? qmuni( an)?$",
 )
 ABOVE_BELOW = _rx(
-    r"\b(uber|unter|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? \w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
+    r"\b(uber|unter|uberm|unterm|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? "
+    r"\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
     r"\b\w*(uberdurchschnittlich|unterdurchschnittlich)\w*\b",
     r"\b(above|below|under|over)( the)?( \w+)? (average|mean)\b", r"\b(above|below)[ -]average\b",
     r"\b(besser|schlechter|better|worse) (als|than)( der| den| dem| the)?( \w+)? "
@@ -298,7 +300,8 @@ MULTIPLIERS: Final = (
     (loose_re(r"\b(dreifach\w*|verdreifach\w*|triple\w*|three times|thrice|3 ?fach|3x|x3)\b"), 3.0),
     (loose_re(r"\b(doppelt\w*|zweifach\w*|verdoppel\w*|double\w*|twice|two times|2 ?fach|2x|x2)\b"), 2.0),
     (loose_re(r"\b(halb\w*|half|halved|halbier\w*)\b"), 0.5),
-    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus)\b"), 0.0),
+    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus|"
+              r"didn ?t|don ?t|doesn ?t|wouldn ?t|isn ?t|weren ?t|never|at all|keine rolle|no role)\b"), 0.0),
     (loose_re(r"\b(starker|mehr|hoher|wichtiger|more|higher|stronger|heavier|extra)\b"), 2.0),
     (loose_re(r"\b(weniger|schwacher|geringer|unwichtiger|less|lower|weaker|lighter)\b"), 0.5),
 )

@@ -19,6 +19,8 @@ from assistant.intents import FILLER
 from assistant.places import COMMON_WORDS, EXTRA_METRIC_FORMS
 
 FUZZY_METRIC = 88.0
+#: Words too general to tell two indicators of an area apart.
+_GENERIC = FILLER | COMMON_WORDS
 _SUFFIXES = ("n", "en", "e", "s", "es", "er", "ern", "ns")
 _ADDED = ("n", "en", "e", "s")  # "Startup" -> "Startups"; never "Informatik" -> "Informatiker"
 
@@ -44,7 +46,9 @@ class MetricFinder:
     """Builds the metric tables once; each step skips tokens claimed in `owner` (token index ->
     kind) by places or earlier steps, and claims the ones it matches as "metric"."""
 
-    def __init__(self, metric_forms: Mapping[str, str]) -> None:
+    def __init__(self, metric_forms: Mapping[str, str], areas: Mapping[str, str] | None = None) -> None:
+        """`areas`: indicator id -> area id, for refining an area mention ("companies") to one of its
+        indicators when the rest of the question names it ("... use digital technologies")."""
         self._metrics: dict[str, str] = {}
         for form, metric in (*metric_forms.items(), *EXTRA_METRIC_FORMS.items()):
             self._metrics.setdefault(text_key(form), metric)
@@ -54,6 +58,34 @@ class MetricFinder:
             if " " in key:
                 self._metric_stems.setdefault(" ".join(_stem(word) for word in key.split()), metric)
         self._max_metric = max(len(k.split()) for k in self._metrics)
+        #: multiword forms written as one word: "Techjobs" for "tech jobs", "ITJobs" for "IT-Jobs"
+        self._closed = {k.replace(" ", ""): m for k, m in self._metrics.items() if " " in k}
+        area_words: dict[str, set[str]] = {}
+        for key, metric in self._metrics.items():
+            area_words.setdefault(metric, set()).update(_stem(w) for w in key.split())
+        self._indicator_words: dict[str, dict[str, frozenset[str]]] = {}
+        for indicator, area in (areas or {}).items():
+            own = area_words.get(indicator, set()) - area_words.get(area, set())
+            informative = frozenset(w for w in own if w not in _GENERIC and len(w) >= 2)
+            self._indicator_words.setdefault(area, {})[indicator] = informative
+
+    def refine(self, tokens: tuple[Token, ...], owner: dict[int, str],
+               mentions: list[MetricMention]) -> list[MetricMention]:
+        """An area named by its generic word ("companies", "Firmen") becomes the indicator of that
+        area whose distinctive words the rest of the question uses: "What share of companies use
+        digital technologies?" is `digital_companies`, "viele KI-Firmen" is `ai_companies`."""
+        free = {_stem(t.key) for i, t in enumerate(tokens) if i not in owner and t.key not in _GENERIC}
+        refined = []
+        for mention in mentions:
+            candidates = self._indicator_words.get(mention.metric, {})
+            overlap = {m: len(words & free) for m, words in candidates.items()}
+            best = max(overlap.values(), default=0)
+            winners = [m for m, n in overlap.items() if n == best]
+            if best > 0 and len(winners) == 1:
+                refined.append(MetricMention(winners[0], mention.text, mention.start, mention.end, mention.via))
+            else:
+                refined.append(mention)
+        return refined
 
     def lexical(self, tokens: tuple[Token, ...], owner: dict[int, str]) -> list[MetricMention]:
         """Metric names, longest form first, with inflected and compound forms of one-word names."""
@@ -88,6 +120,9 @@ class MetricFinder:
         """German inflection and compounds: "Glasfaserquoten", "Mobilfunkausbau", "Unternehmensgründungen"."""
         if len(key) < 4 or key in FILLER or key.isdigit():
             return None
+        closed = self._closed.get(key) or self._closed.get(key[:-1] if key.endswith("s") else key)
+        if closed is not None:
+            return closed
         for suffix in _SUFFIXES:
             if key.endswith(suffix) and key[: -len(suffix)] in self._metric_single:
                 return self._metric_single[key[: -len(suffix)]]

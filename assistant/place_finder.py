@@ -126,6 +126,8 @@ class PlaceFinder:
         i = 0
         while i < len(tokens):
             for n in range(min(self._max_place, len(tokens) - i), 0, -1):
+                if any(j in owner for j in range(i, i + n)):  # a project name claimed it ("Smart City Bochum")
+                    continue
                 key = span_key(tokens, i, n)
                 target = self._places.get(key)
                 if target is None and n == 1:

@@ -134,6 +134,10 @@ EXTRA_METRIC_FORMS: Final[dict[str, str]] = {
     "connectivity": "infrastruktur", "digitale Infrastruktur": "infrastruktur",
     "Glasfaserabdeckung": "fibre_households", "Glasfaser-Abdeckung": "fibre_households",
     "5G-Netzabdeckung": "mobile_5g", "Mobilfunkempfang": "mobile_5g", "Handyempfang": "mobile_5g",
+    # colloquial: "schnelles Internet" is the wired infrastructure; "im Haushalt"/"at home" refines it
+    # to fibre households (MetricFinder.refine)
+    "Internet": "infrastruktur", "Internetgeschwindigkeit": "infrastruktur", "Internetanschluss": "infrastruktur",
+    "IT-Leute": "it_employees", "IT Leute": "it_employees",
 }
 
 #: Frequent words of length >= 5 that must never be read as a misspelt town or metric.

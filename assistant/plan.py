@@ -29,6 +29,10 @@ Intent = Literal[
     "findings",  # published facts (metropolitan regions, 5G share of the region, ...)
     "project_search",  # projects about a topic, optionally in a place
     "reusable_projects",  # projects another municipality could take over
+    "project_info",  # one named project: what it is, who runs it, status, funding ("Was macht KDN?")
+    "learn_from",  # what A could learn from B: A's weak indicators vs. B's figures, B's projects
+    "similar_projects",  # projects like a named one elsewhere ("etwas wie Smart City Bochum für ...")
+    "projects_for_weak",  # the weakest places on a metric plus projects on that topic
     "help",  # what can you do?
     "out_of_scope",  # weather, other regions' data, requests to change data, ...
     "unknown_municipality",  # a place outside the 53, or unrecognisable
@@ -69,6 +73,7 @@ class Plan:
     metric: str | None = None  # indicator id, area id or "overall"
     unresolved: tuple[Mention, ...] = ()
     notices: tuple[str, ...] = ()  # e.g. "interpreted 'Bochm' as Bochum"
+    projects: tuple[str, ...] = ()  # corpus ids the plan is about (project_info, similar_projects)
 
 
 @dataclass
@@ -81,6 +86,7 @@ class ConversationState:
     language: Lang = "de"
     last_tool_calls: tuple[ToolCall, ...] = ()
     last_query: str | None = None  # last project-search query
+    project: str | None = None  # the project the last project answer was about ("und wer finanziert das?")
     turns: int = 0
 
     def remember(self, plan: Plan) -> None:
@@ -88,6 +94,7 @@ class ConversationState:
             self.turns += 1
             return
         self.intent = plan.intent
+        self.project = plan.projects[0] if plan.projects else None
         if plan.municipalities:
             self.municipalities = plan.municipalities
         if plan.metric:

@@ -26,68 +26,95 @@ from assistant.intents import (
     DEFINITION,
     EXPLAIN,
     FINDINGS,
-    HELP_STRONG,
-    HELP_WEAK,
     INDICATORS,
-    INJECTION,
     INTENT_WORDS,
     METHOD,
-    OUT_OF_SCOPE,
     PEERS,
     POSITION,
     PROFILE,
     PROJECT,
-    PROJECT_ONLY_TOPICS,
     RANK,
     REUSE,
     WHAT_IF,
-    WRITE,
     loose_re,
 )
 from assistant.plan import ConversationState, Plan
-from assistant.plan_args import call, method_topic, query_text, rank_n, rank_order, topic, weights
+from assistant.plan_args import (
+    call,
+    method_topic,
+    population_class,
+    query_text,
+    rank_n,
+    rank_order,
+    topic,
+    weights,
+)
+from assistant.project_catalog import ProjectCatalog
 from assistant.registry import AREA_IDS, OVERALL
+from assistant.routing import Evidence, rank_scorers
+from assistant.settings import Settings
 from assistant.similarity import EmbedFn, MetricSimilarity
 from assistant.text_safety import question_text
-from assistant.turn import TurnBase
+from assistant.turn_projects import ProjectTurn
 
+#: Builders that answer before any place is checked (a refusal, help, weather).
+_NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
 
 
+class Turn(ProjectTurn):
+    """One question: its evidence is scored by every row of `assistant.routing.SCORERS`, and the
+    best-supported plan is built (a builder may decline; then the next best is tried)."""
 
-class Turn(TurnBase):
-    """The rules, tried in priority order by `plan`."""
-
-    # --- the rules ---------------------------------------------------------------------------------
     def plan(self) -> Plan:
-        if not self.ents.tokens:
-            return self.make("help")
-        sk = self.skeleton
-        if WRITE.search(sk) or INJECTION.search(sk):
-            self.notices.append(self.t(
-                "Daten lassen sich im Chat nicht ändern, und Anweisungen im Text ändern die Regeln des Assistenten "
-                "nicht; die Werte stammen nur aus den geprüften Indexdaten.",
-                "Data cannot be changed through the chat, and instructions in a question do not change the "
-                "assistant's rules; values come only from the validated index data."))
-            return self.make("out_of_scope")
-        if HELP_STRONG.search(sk) or (HELP_WEAK.search(sk) and not self.munis and not self.metrics):
-            return self.make("help")
-        if OUT_OF_SCOPE.search(sk) and not self.metrics and not PROJECT.search(sk) and not self.kreise:
-            return self.out_of_scope()
-        self.note_places()
-        if self.outside and not self.munis:
-            return self.findings() if self.region or FINDINGS.search(sk) else self.make("unknown_municipality")
-        rules: tuple[Callable[[], Plan | None], ...] = (
-            self.what_if, self.indicators, self.method, self.reuse, self.projects, self.explain, self.peers,
-            self.profile, self.published, self.above_below, self.compare_average, self.compare, self.position,
-            self.rank, self.findings_rule, self.topic_projects, self.followup, self.value,
-        )
-        for rule in rules:
-            found = rule()
+        evidence = self.evidence_now = self.evidence()
+        for _, scorer in rank_scorers(evidence):
+            if scorer.build not in _NO_PLACE_NOTES:
+                self.note_places()
+            builder: Callable[[], Plan | None] = getattr(self, scorer.build)
+            found = builder()
             if found is not None:
                 return found
         return self.fallback()
+
+    def evidence(self) -> Evidence:
+        """The shared evidence the scorers read (corpus support is computed only if one asks)."""
+        catalog = self.planner.catalog
+        loose = " ".join(t.key for t in self.ents.tokens)
+        return Evidence(
+            self.skeleton, munis=len(self.munis), kreise=len(self.kreise), groups=len(self.groups),
+            outside=len(self.outside), metric=self.named_metric,
+            specific_metric=self.named_metric not in (None, OVERALL), region=self.region, topic=topic(self.ents),
+            projects=tuple(self.named_projects), fuzzy_project=any(p.fuzzy for p in self.ents.projects),
+            state_intent=self.state.intent, state_munis=len(self.state.municipalities),
+            state_project=self.state.project, followup_shape=self.followup_shape, elliptical=self.elliptical,
+            refers_back=self.refers_back, tokens=len(self.ents.tokens), content_words=len(self.content_words),
+            unknown_capitalised=self.unknown_capitalised(), population_class=population_class(loose) is not None,
+            project_noun=self.project_noun(),
+            support_fn=lambda: catalog.support(self.support_query()),
+            full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
+        )
+
+    # --- builders without a rule of their own -----------------------------------------------------
+    def refuse(self) -> Plan:
+        self.notices.append(self.t(
+            "Daten lassen sich im Chat nicht ändern, und Anweisungen im Text ändern die Regeln des Assistenten "
+            "nicht; die Werte stammen nur aus den geprüften Indexdaten.",
+            "Data cannot be changed through the chat, and instructions in a question do not change the "
+            "assistant's rules; values come only from the validated index data."))
+        return self.make("out_of_scope")
+
+    def help(self) -> Plan:
+        return self.make("help")
+
+    def outside_place(self) -> Plan:
+        return self.findings() if self.region or FINDINGS.search(self.skeleton) else self.make("unknown_municipality")
+
+    def project_search(self) -> Plan | None:
+        if self.evidence_now is not None and self.evidence_now.project_followup:
+            return self.projects_elsewhere()
+        return self.projects(force=True)
 
     def what_if(self) -> Plan | None:
         if not WHAT_IF.search(self.skeleton):
@@ -138,12 +165,6 @@ class Turn(TurnBase):
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
                                                  kreis=self.kreise[0] if self.kreise else None,
                                                  topic=topic(self.ents), k=5)], munis[:1])
-
-    def topic_projects(self) -> Plan | None:
-        found = topic(self.ents)
-        if found in PROJECT_ONLY_TOPICS and not self.metrics:
-            return self.projects(force=True)
-        return None
 
     def explain(self) -> Plan | None:
         if not EXPLAIN.search(self.skeleton):
@@ -280,12 +301,24 @@ class Turn(TurnBase):
 
 
 class Planner:
-    """Offline natural-language planner over one DigitalIndex; cheap to call, build once."""
+    """Offline natural-language planner over one DigitalIndex; cheap to call, build once.
 
-    def __init__(self, index: DigitalIndex, embed: EmbedFn | Embedder | None = None) -> None:
+    `catalog` gives the planner the corpus projects as entities and the corpus support of a
+    question; by default it is read from the configured corpus directory (a missing corpus only
+    means no project evidence).
+    """
+
+    def __init__(self, index: DigitalIndex, embed: EmbedFn | Embedder | None = None,
+                 catalog: ProjectCatalog | None = None) -> None:
         self.index = index
         self.registry = index.registry
-        self.finder = EntityFinder(index.registry, index.metric_forms, index.resolver)
+        if catalog is None:
+            catalog = ProjectCatalog.load(Settings.from_env().corpus_dir, index.registry, dict(index.metric_forms))
+        self.catalog = catalog
+        #: metrics named with a project noun ("geförderte Forschungsprojekte"): not a project cue
+        self.project_metrics = frozenset(metric for form, metric in index.metric_forms.items()
+                                         if "projekt" in form.casefold() or "project" in form.casefold())
+        self.finder = EntityFinder(index.registry, index.metric_forms, index.resolver, catalog.names or None)
         self.similarity = MetricSimilarity(index.registry, embed)
 
     def plan(self, question: str, state: ConversationState | None = None) -> Plan:
@@ -302,4 +335,6 @@ class Planner:
         return {"skeleton": turn.skeleton, "language": turn.lang,
                 "places": [(p.kind, p.name, p.text) for p in turn.ents.places],
                 "metrics": [(m.metric, m.text, m.via) for m in turn.ents.metrics],
+                "projects": [(p.project, p.text, p.fuzzy) for p in turn.ents.projects],
+                "scores": [(scorer.label, round(score, 3)) for score, scorer in rank_scorers(turn.evidence())],
                 "near_misses": [n.text for n in turn.ents.near_misses]}

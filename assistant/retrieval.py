@@ -324,6 +324,16 @@ class ProjectSearch:
             why=why, channels=channels,
         )
 
+    def project(self, project_id: str, *, lang: str = "de") -> ProjectHit | None:
+        """One project of the index by corpus id, with its first passage (None if not indexed)."""
+        _, table = self.chunk_table()
+        if project_id not in table.cards:
+            return None
+        own = [i for i in range(len(table.ids)) if table.project_of(i) == project_id]
+        first = min(own, key=lambda i: int(table.metadatas[i].get("chunk_index") or 0))
+        why = "genannt" if lang == "de" else "named"
+        return self.project_hit(table, project_id, first, 1.0, why, [])
+
     # -- suggestions ----------------------------------------------------------------------------
 
     def suggest_reusable(

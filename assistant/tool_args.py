@@ -137,3 +137,31 @@ class SuggestReusableProjectsArgs(ToolArgs):
     k: int = Field(default=5, ge=1, le=10)
 
 
+class GetProjectArgs(ToolArgs):
+    """One digital project by its corpus id: what it is, lead and partners, municipalities, status,
+    funding, what others can reuse, sources."""
+
+    project: str = Field(min_length=1, max_length=100, description="Project id from the corpus, e.g. 'connected-ruhr'.")
+
+
+class LearnFromArgs(ToolArgs):
+    """What one municipality could learn from another: its weakest indicators where the other scores
+    higher (figures for both), and the other's projects on those topics."""
+
+    municipality: str = Field(description="The learner. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
+    teacher: str = Field(description="The one to learn from. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
+    k: int = Field(default=3, ge=1, le=10)
+
+
+class SimilarProjectsArgs(ToolArgs):
+    """Projects like a named project elsewhere (the project itself excluded), optionally in one
+    municipality or Kreis, or for a population class."""
+
+    project: str = Field(min_length=1, max_length=100, description="Project id from the corpus.")
+    query: str | None = Field(default=None, max_length=300, description="Optional words the projects should match.")
+    municipality: str | None = Field(default=None, description="Optional: " + MUNICIPALITY_HELP, max_length=100)
+    kreis: KreisName | None = Field(default=None, description="Optional: only projects in this Kreis.")
+    population_class: PopulationClass | None = Field(
+        default=None, description="Optional: projects for towns of this class (small < 20,000 ...)."
+    )
+    k: int = Field(default=5, ge=1, le=10)

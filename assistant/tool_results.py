@@ -111,4 +111,7 @@ class ProjectSource(Protocol):
         self, municipality_name: str, weak_indicators: Sequence[str], k: int = 5, *, lang: str = "de",
     ) -> Sequence[ProjectHitLike]: ...
 
+    def project(self, project_id: str, *, lang: str = "de") -> Any:
+        """One project by corpus id (a ProjectHit), or None when the index does not hold it."""
+
 

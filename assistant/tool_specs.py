@@ -6,8 +6,9 @@ adding a tool touched seven files and a forgotten table failed only at run time.
 table is a *live view* of `TOOL_SPECS`: `SCHEMAS`, `TOOL_SIGNATURES`, `IMPLEMENTATIONS`,
 `PROJECT_TOOLS` and `TOOL_INTENTS` below, the LangChain tools of the Toolbox and the JSON schemas a
 model sees. Adding a tool means: write its argument model (assistant.tool_args), its body
-(assistant.tool_impl), one `ToolSpec` entry here, and, for the offline answer, a renderer
-(assistant.answers_figures / answers_knowledge; tests/test_tool_specs.py fails until it exists).
+(assistant.tool_impl; the project-entity tools: assistant.project_tools), one `ToolSpec` entry
+here, and, for the offline answer, a renderer (assistant.answers_figures / answers_knowledge;
+tests/test_tool_specs.py fails until it exists).
 
 `register_tool` adds a spec at run time (tests use it to prove the views follow the list).
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from assistant import project_tools
 from assistant import tool_impl as impl
 from assistant.tool_args import (
     CompareMunicipalitiesArgs,
@@ -27,9 +29,12 @@ from assistant.tool_args import (
     GetFindingsArgs,
     GetMetricArgs,
     GetProfileArgs,
+    GetProjectArgs,
+    LearnFromArgs,
     ListIndicatorsArgs,
     RankMunicipalitiesArgs,
     SearchProjectsArgs,
+    SimilarProjectsArgs,
     SuggestReusableProjectsArgs,
     ToolArgs,
     WhatIfWeightsArgs,
@@ -89,16 +94,22 @@ for _spec in (
     ToolSpec("get_profile", GetProfileArgs, impl.get_profile, ("profile",)),
     ToolSpec("get_metric", GetMetricArgs, impl.get_metric, ("value", "compare_average", "position", "above_below")),
     ToolSpec("compare_municipalities", CompareMunicipalitiesArgs, impl.compare_municipalities, ("compare",)),
-    ToolSpec("rank_municipalities", RankMunicipalitiesArgs, impl.rank_municipalities, ("rank", "above_below")),
+    ToolSpec("rank_municipalities", RankMunicipalitiesArgs, impl.rank_municipalities,
+             ("rank", "above_below", "projects_for_weak")),
     ToolSpec("find_peers", FindPeersArgs, impl.find_peers, ("peers",)),
     ToolSpec("explain_score", ExplainScoreArgs, impl.explain_score, ("explain",)),
     ToolSpec("what_if_weights", WhatIfWeightsArgs, impl.what_if_weights, ("what_if",)),
     ToolSpec("get_findings", GetFindingsArgs, impl.get_findings, ("findings",)),
     ToolSpec("describe_method", DescribeMethodArgs, impl.describe_method, ("method",)),
     ToolSpec("list_indicators", ListIndicatorsArgs, impl.list_indicators, ("indicators", "method")),
-    ToolSpec("search_projects", SearchProjectsArgs, impl.search_projects, ("project_search",), project=True),
+    ToolSpec("search_projects", SearchProjectsArgs, impl.search_projects, ("project_search", "projects_for_weak"),
+             project=True),
     ToolSpec("suggest_reusable_projects", SuggestReusableProjectsArgs, impl.suggest_reusable_projects,
              ("reusable_projects",), project=True),
+    ToolSpec("get_project", GetProjectArgs, project_tools.get_project, ("project_info",), project=True),
+    ToolSpec("learn_from", LearnFromArgs, project_tools.learn_from, ("learn_from",), project=True),
+    ToolSpec("similar_projects", SimilarProjectsArgs, project_tools.similar_projects, ("similar_projects",),
+             project=True),
 ):
     register_tool(_spec)
 

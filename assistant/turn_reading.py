@@ -10,7 +10,7 @@ similarity fallback or turned into an honest 'unknown metric'.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.entities import EntityFinder
 from assistant.intents import (
@@ -24,6 +24,7 @@ from assistant.intents import (
     MUNI,
     PLACE,
     PLACEHOLDERS,
+    PROJECT_NAME,
     QUERY_FILLER,
     REGION_WORDS,
     loose_re,
@@ -37,6 +38,10 @@ from assistant.plan_args import population_class
 from assistant.registry import AREA_IDS, OVERALL, Registry, metric_name
 from assistant.similarity import MetricSimilarity
 
+if TYPE_CHECKING:
+    from assistant.digital_index import DigitalIndex
+    from assistant.project_catalog import ProjectCatalog
+
 
 class PlannerParts(Protocol):
     """What a reading needs from the planner (assistant.planner.Planner has it). A protocol, not an
@@ -45,8 +50,12 @@ class PlannerParts(Protocol):
     registry: Registry
     finder: EntityFinder
     similarity: MetricSimilarity
+    index: DigitalIndex
+    catalog: ProjectCatalog
+    project_metrics: frozenset[str]  # metrics one of whose forms names projects ("Forschungsprojekte")
 
-_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC}
+_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC,
+                "project": PROJECT_NAME}
 _PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
                     r"sie|es|er|dort|die stadt|diese stadt|dieser stadt|der stadt|dieser kommune|die kommune|"
                     r"it|its|there|they|this city|that city|the city|this town|ihre|ihren|seine|seinen)\b")
@@ -67,7 +76,8 @@ class QuestionReading:
         self.planner, self.text, self.state = planner, text, state
         self.registry = planner.registry
         self.ents = planner.finder.find(text)
-        starts = {p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
+        starts = ({p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
+                  | {p.start for p in self.ents.projects})
         words = []
         for i, token in enumerate(self.ents.tokens):
             kind = self.ents.owner.get(i)
@@ -82,6 +92,7 @@ class QuestionReading:
         self.groups = [p.value for p in self.ents.of_kind("group")]
         self.outside = self.ents.of_kind("outside")
         self.metrics = list(self.ents.metrics)
+        self.named_projects = list(dict.fromkeys(p.project for p in self.ents.projects))
         self.region = any(t.key in REGION_WORDS for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner)
         #: the skeleton's words without follow-up fillers ("und", "what about")
         self.content_words = [w for w in words if w not in FOLLOWUP_FILLER]
@@ -102,9 +113,9 @@ class QuestionReading:
         return [self.name(a) for a in agss]
 
     def make(self, intent: Intent, calls: Sequence[ToolCall] = (), munis: Sequence[str] = (),
-             metric: str | None = None) -> Plan:
+             metric: str | None = None, projects: Sequence[str] = ()) -> Plan:
         return Plan(intent, self.lang, tuple(calls), tuple(munis), metric, tuple(self.unresolved),
-                    tuple(dict.fromkeys(self.notices)))
+                    tuple(dict.fromkeys(self.notices)), tuple(projects))
 
     @property
     def named_metric(self) -> str | None:

@@ -18,7 +18,7 @@ from assistant.planner import Planner
 from tests.test_entities import shipped_index
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "questions.yaml"
-KEYWORDS = {"internet": "fibre_households", "informatik": "it_graduates", "computer": "it_graduates"}
+KEYWORDS = {"lichtwellenleiter": "fibre_households", "informatik": "it_graduates", "computer": "it_graduates"}
 
 
 class FakeEmbedder:
@@ -230,7 +230,8 @@ def test_near_miss_gives_suggestions(planner: Planner) -> None:
 def test_similarity_fallback_with_a_fake_embedder() -> None:
     fake = FakeEmbedder([i.id for i in shipped_index().registry.indicators])
     planner = Planner(shipped_index(), embed=fake)
-    plan = planner.plan("Wie viel schnelles Internet im Haushalt hat Herne?")
+    # "Internet" is a lexical form now (assistant.places.EXTRA_METRIC_FORMS); a paraphrase without one:
+    plan = planner.plan("Wie viel Lichtwellenleiter im Haushalt hat Herne?")
     assert (plan.intent, plan.metric) == ("value", "fibre_households")
     assert any("Glasfaser" in notice for notice in plan.notices)
     plan = planner.plan("Wie viele Leute die Informatik studiert haben gibt es in Dortmund?")
@@ -347,7 +348,9 @@ def test_eval_set_is_complete() -> None:
     assert len(turns) >= 150
     german = sum(1 for turn, entry in turns if turn.get("lang", entry["lang"]) == "de")
     assert german / len(turns) >= 0.6
-    assert {turn["expect"]["intent"] for turn, _ in turns} == set(INTENTS)
+    # the four project intents of issue 9 are measured on the newcomer files (eval/newcomer_dev.yaml)
+    newer = {"project_info", "learn_from", "similar_projects", "projects_for_weak"}
+    assert {turn["expect"]["intent"] for turn, _ in turns} == set(INTENTS) - newer
     assert sum(1 for entry in entries if len(entry["turns"]) > 1) >= 20
     special = {"typo", "colloquial", "out_of_scope", "adversarial", "injection"}
     assert sum(1 for entry in entries if special & set(entry.get("tags", []))) >= 20

@@ -35,7 +35,9 @@ from assistant.tool_specs import (
 from assistant.tools import Toolbox
 from tests.test_entities import shipped_index
 
-EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "questions.yaml"
+#: The main set and the newcomer dev set (the project-entity tools are exercised there).
+EVAL_FILES = tuple(Path(__file__).resolve().parent.parent / "eval" / name
+                   for name in ("questions.yaml", "newcomer_dev.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +48,13 @@ def index() -> DigitalIndex:
 def test_every_derived_table_agrees_with_the_spec_list(index: DigitalIndex) -> None:
     specs = tool_specs()
     names = [s.name for s in specs]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 15
     toolbox = Toolbox(index)
     assert list(SCHEMAS) == list(TOOL_SIGNATURES) == list(IMPLEMENTATIONS) == list(TOOL_INTENTS) == names
     assert list(toolbox.names) == names
     assert plan_module.TOOL_SIGNATURES is TOOL_SIGNATURES
-    assert set(PROJECT_TOOLS) == {s.name for s in specs if s.project} == {"search_projects",
-                                                                            "suggest_reusable_projects"}
+    assert set(PROJECT_TOOLS) == {s.name for s in specs if s.project} == {
+        "search_projects", "suggest_reusable_projects", "get_project", "learn_from", "similar_projects"}
     lc_tools = {t.name: t for t in toolbox.langchain_tools("en")}
     assert list(lc_tools) == names
     for spec in specs:
@@ -72,7 +74,8 @@ def test_every_derived_table_agrees_with_the_spec_list(index: DigitalIndex) -> N
 def test_the_planner_calls_tools_only_for_the_intents_their_spec_names(index: DigitalIndex) -> None:
     planner = Planner(index)
     seen: set[tuple[str, str]] = set()
-    for case in yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8")):
+    cases = [case for path in EVAL_FILES for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    for case in cases:
         state = ConversationState()
         for turn in case["turns"]:
             plan = planner.plan(turn["q"], state)
@@ -81,7 +84,7 @@ def test_the_planner_calls_tools_only_for_the_intents_their_spec_names(index: Di
                 seen.add((tool_call.name, plan.intent))
     wrong = sorted((name, intent) for name, intent in seen if intent not in tool_spec(name).intents)
     assert wrong == []
-    assert {name for name, _ in seen} == set(SCHEMAS)  # the eval set exercises every tool
+    assert {name for name, _ in seen} == set(SCHEMAS)  # the eval sets exercise every tool
 
 
 class CountMunicipalitiesArgs(ToolArgs):

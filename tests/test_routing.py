@@ -1,0 +1,295 @@
+"""Issue 9: projects as entities, routing by evidence, and the four project intents.
+
+The planner runs on the shipped index and the shipped corpus (real name tables, real BM25 support);
+no embedder is needed because no question here depends on a paraphrased metric.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import validate_corpus
+from assistant.plan import INTENTS, ConversationState, Plan
+from assistant.planner import Planner
+from assistant.project_catalog import ProjectCatalog
+from assistant.project_names import ProjectNames, is_ordinary_word
+from assistant.routing import SCORERS, Evidence, rank_scorers
+from tests.test_entities import shipped_index
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def planner() -> Planner:
+    index = shipped_index()
+    catalog = ProjectCatalog.load(CORPUS, index.registry, dict(index.metric_forms))
+    return Planner(index, embed=lambda texts, kind: None, catalog=catalog)
+
+
+def ask(planner: Planner, question: str, state: ConversationState | None = None) -> Plan:
+    return planner.plan(question, state or ConversationState())
+
+
+def project_of(plan: Plan) -> str | None:
+    call = next((c for c in plan.tool_calls if c.name in ("get_project", "similar_projects")), None)
+    return None if call is None else str(call.args["project"])
+
+
+# --- 1. projects are entities ----------------------------------------------------------------------
+@pytest.mark.parametrize(("question", "project"), [
+    ("Was macht CONNECTED.RUHR?", "connected-ruhr"),
+    ("Connected Ruhr", "connected-ruhr"),
+    ("Conected Ruhr", "connected-ruhr"),  # typo
+    ("RUHR.ON", "ruhr-on"),
+    ("Ruhr On", "ruhr-on"),
+    ("KDN", "kdn"),
+    ("digital campus zollverein", "digital-campus-zollverein"),
+    ("dos2030 wie lange läuft das noch", "dos-2030"),
+    ("Was ist der ruhr:HUB?", "ruhrhub"),
+    ("what is opendata.ruhr?", "open-data-portal-metropole-ruhr"),
+    ("Who funds the Lamarr Institute?", "lamarr-institut"),
+    ("Was ist die Rhinecloud?", "masterplan-digitales-duisburg"),
+])
+def test_a_named_project_answers_about_that_project(planner: Planner, question: str, project: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "project_info"
+    assert project_of(plan) == project
+    assert plan.projects == (project,)
+
+
+def test_a_project_name_with_a_town_in_it_is_not_the_town(planner: Planner) -> None:
+    plan = ask(planner, "Wer leitet Smart City Bochum?")
+    assert plan.intent == "project_info"
+    assert project_of(plan) == "smart-city-bochum"
+    assert plan.municipalities == ()
+
+
+@pytest.mark.parametrize("question", ["Wie steht Bochum bei Glasfaser da?", "Glasfaser Bochum", "Essen 5G",
+                                      "projects in the ruhr on fibre", "Was essen wir heute?"])
+def test_towns_metrics_and_ordinary_words_are_never_project_names(planner: Planner, question: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent != "project_info"
+    assert planner.debug(question)["projects"] == []
+
+
+def test_name_guards_drop_places_ordinary_words_and_id_forms_made_of_them() -> None:
+    names = ProjectNames({"p": ["Bochum", "Daten", "Ruhr On"]}, {"q": ["glasfaser bochum"]},
+                         frozenset({"bochum"}), frozenset({"glasfaser"}))
+    assert names.resolve("Bochum") is None
+    assert names.resolve("Daten") is None
+    assert names.resolve("glasfaser bochum") is None  # derived from an id, made of a metric and a place
+    assert names.resolve("Ruhr On") == "p"
+    assert is_ordinary_word("Projekte")
+    assert not is_ordinary_word("KDN")
+
+
+def test_corpus_aliases_are_validated(tmp_path: Path) -> None:
+    index = shipped_index()
+    source = (CORPUS / "kdn.md").read_text(encoding="utf-8")
+    for name, alias in (("a.md", "Bochum"), ("b.md", "Daten"), ("c.md", "X")):
+        text = source.replace("id: kdn", f"id: {name[:-3]}").replace('aliases: "KDN|', f'aliases: "{alias}|KDN{name}|')
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "README.md").write_text((CORPUS / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    _, problems = validate_corpus(tmp_path, index.registry)
+    found = {(p.file, p.column) for p in problems}
+    assert {("a.md", "aliases"), ("b.md", "aliases"), ("c.md", "aliases")} <= found
+
+
+def test_shipped_corpus_is_valid_and_aliases_resolve() -> None:
+    index = shipped_index()
+    docs, problems = validate_corpus(CORPUS, index.registry)
+    assert problems == []
+    catalog = ProjectCatalog(docs, index.registry, dict(index.metric_forms))
+    with_aliases = [d for d in docs if d.aliases]
+    assert len(with_aliases) >= 30
+    for doc in with_aliases:
+        for alias in doc.aliases:
+            assert catalog.names.resolve(alias) == doc.id, alias
+
+
+def test_follow_ups_keep_the_project(planner: Planner) -> None:
+    state = ConversationState()
+    first = ask(planner, "Who runs CONNECTED.ESSEN?", state)
+    state.remember(first)
+    second = ask(planner, "and how is it funded?", state)
+    assert second.intent == "project_info"
+    assert project_of(second) == "connected-essen"
+    state.remember(second)
+    third = ask(planner, "und wie steht Essen bei Glasfaser?", state)
+    assert third.intent == "value"  # a new question about the index leaves the project behind
+
+
+# --- 2. routing by evidence --------------------------------------------------------------------------
+def test_the_table_declares_every_new_intent_and_only_known_ones() -> None:
+    intents = {scorer.intent for scorer in SCORERS}
+    assert intents <= set(INTENTS)
+    assert {"project_info", "learn_from", "similar_projects", "projects_for_weak"} <= intents
+
+
+@pytest.mark.parametrize("question", ["Was macht CONNECTED.RUHR?", "KDN", "Digital Campus Zollverein",
+                                      "Ruhr On", "Was ist OpenRuhr?", "Wer finanziert das Lamarr-Institut?"])
+def test_a_strong_project_match_never_ends_as_a_refusal_unknown_place_or_findings(planner: Planner,
+                                                                                  question: str) -> None:
+    assert ask(planner, question).intent not in ("out_of_scope", "unknown_municipality", "findings")
+
+
+def test_an_unknown_capitalised_word_is_checked_against_the_projects_first(planner: Planner) -> None:
+    assert ask(planner, "Was macht KRZN?").intent == "project_info"
+    assert ask(planner, "Wie schneidet Atlantis bei Glasfaser ab?").intent == "unknown_municipality"
+
+
+def test_corpus_support_turns_a_description_into_a_project_search(planner: Planner) -> None:
+    plan = ask(planner, "Wo finden Gründer im Ruhrgebiet eine Anlaufstelle für Start-ups?")
+    assert plan.intent == "project_search"
+    plan = ask(planner, "Mit welchem Konto melden sich Bürger bei den Online-Diensten aller NRW-Kommunen an?")
+    assert plan.intent == "project_search"
+
+
+def test_out_of_scope_only_without_index_or_corpus_support(planner: Planner) -> None:
+    assert ask(planner, "Wie wird das Wetter morgen?").intent == "out_of_scope"
+    assert ask(planner, "Was essen wir heute?").intent == "out_of_scope"
+
+
+def test_questions_about_the_index_as_a_whole_still_answer_with_findings(planner: Planner) -> None:
+    question = "Wie schneidet das Ruhrgebiet im Vergleich zu anderen Metropolregionen ab?"
+    assert ask(planner, question).intent == "findings"
+    assert ask(planner, "Wie ist die 5G-Abdeckung im Ruhrgebiet?").intent == "findings"
+
+
+def test_each_scorer_reads_only_the_evidence() -> None:
+    """Scorers are pure functions of the Evidence: testable one by one, without a planner."""
+    by_label = {scorer.label: scorer for scorer in SCORERS}
+    named = Evidence("was macht qproject", projects=("kdn",), tokens=3, content_words=3)
+    assert by_label["project_info"].score(named) > by_label["findings_published"].score(named)
+    assert by_label["off_topic"].score(Evidence("wie wird das wetter", tokens=4)) > 0.9
+    assert by_label["off_topic"].score(Evidence("wetter qproject", projects=("kdn",), tokens=2)) == 0.0
+    best = rank_scorers(Evidence("was konnte qmuni von qmuni lernen", munis=2, tokens=6))[0][1]
+    assert best.intent == "learn_from"
+
+
+# --- 3. mixed and relational questions ---------------------------------------------------------------
+def test_learn_from_names_learner_and_teacher(planner: Planner) -> None:
+    plan = ask(planner, "Was könnte Hagen von Bochum lernen?")
+    assert plan.intent == "learn_from"
+    call = plan.tool_calls[0]
+    assert (call.name, call.args["municipality"], call.args["teacher"]) == ("learn_from", "Hagen", "Bochum")
+
+
+def test_similar_projects_search_by_the_project_not_its_town(planner: Planner) -> None:
+    plan = ask(planner, "Gibt es etwas wie Smart City Bochum für kleine Gemeinden?")
+    assert plan.intent == "similar_projects"
+    call = plan.tool_calls[0]
+    assert call.args["project"] == "smart-city-bochum"
+    assert call.args["municipality"] is None
+    assert call.args["population_class"] == "small"
+    plan = ask(planner, "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?")
+    assert plan.intent == "similar_projects"
+    assert plan.tool_calls[0].args["project"] == "glasfaser-bochum"
+    assert plan.tool_calls[0].args["kreis"] == "Ennepe-Ruhr-Kreis"
+
+
+def test_projects_for_the_weak_rank_and_search(planner: Planner) -> None:
+    plan = ask(planner, "Projekte zu Glasfaser in Städten, die bei Glasfaser schwach sind")
+    assert plan.intent == "projects_for_weak"
+    rank, search = plan.tool_calls
+    assert (rank.name, rank.args["metric"], rank.args["order"]) == ("rank_municipalities", "fibre_households",
+                                                                    "bottom")
+    assert search.name == "search_projects"
+    assert search.args["topic"] == "broadband"
+
+
+# --- 4. metric resolution ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("question", "metric"), [
+    ("What share of companies use digital technologies in Hagen?", "digital_companies"),
+    ("Hat Bottrop viele KI-Firmen?", "ai_companies"),
+    ("Wie stehen die Unternehmen in Essen da?", "unternehmen"),
+])
+def test_an_area_word_is_refined_by_the_indicator_words_around_it(planner: Planner, question: str,
+                                                                 metric: str) -> None:
+    assert ask(planner, question).metric == metric
+
+
+# --- generalisation: evidence weighed, not one pattern per question -------------------------------
+def test_an_actor_question_weighs_corpus_support_against_the_metric_reading() -> None:
+    """"Wer baut ... Glasfaser" names a metric word, but the index has no actors: with corpus support
+    for the full words the project search wins; without it the metric reading stays."""
+    from assistant.project_catalog import Support
+
+    by_label = {scorer.label: scorer for scorer in SCORERS}
+    supported = Evidence("wer baut in qmuni das qmetric aus", munis=1, metric="fibre_households",
+                         specific_metric=True, tokens=7, full_support_fn=lambda: Support("glasfaser-bochum", 9.0, 2.0))
+    assert by_label["project_search"].score(supported) > by_label["value"].score(supported)
+    unsupported = Evidence("wer baut in qmuni das qmetric aus", munis=1, metric="fibre_households",
+                           specific_metric=True, tokens=7)
+    assert by_label["project_search"].score(unsupported) < by_label["value"].score(unsupported)
+    ranking = Evidence("wer hat die beste qmetric", metric="fibre_households", specific_metric=True, tokens=5,
+                       full_support_fn=lambda: Support("glasfaser-bochum", 9.0, 2.0))
+    assert rank_scorers(ranking)[0][1].intent == "rank"  # "wer hat" asks for a ranking, not an actor
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("Wer kümmert sich in Gelsenkirchen um das Glasfasernetz?", "glasfaser-gelsenkirchen"),
+    ("Who links the fibre backbones of Gelsenkirchen, Bochum and Dortmund?", "ruhrgebietsring"),
+    ("Wer forscht in Dortmund an künstlicher Intelligenz?", "lamarr-institut"),
+])
+def test_actor_questions_with_a_metric_word_are_project_searches(planner: Planner, question: str,
+                                                                 project: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "project_search"
+    assert plan.tool_calls[0].name == "search_projects"
+
+
+def test_region_activity_is_a_project_search_but_region_levels_stay_findings(planner: Planner) -> None:
+    assert ask(planner, "Which fibre roll-outs are under way in the Ruhr?").intent == "project_search"
+    assert ask(planner, "Wie hoch ist die 5G-Abdeckung im Ruhrgebiet?").intent == "findings"
+
+
+def test_a_compound_project_noun_is_a_project_cue_unless_it_is_a_metric(planner: Planner) -> None:
+    assert ask(planner, "Welche Glasfaserprojekte gibt es in Essen?").intent == "project_search"
+    assert ask(planner, "Welche Kommune hat die meisten Forschungsprojekte?").intent == "rank"
+    assert ask(planner, "Wo gibt es die meisten geförderten Forschungsprojekte pro Kopf?").intent == "rank"
+
+
+def test_a_short_follow_up_after_a_project_answer_stays_with_projects(planner: Planner) -> None:
+    state = ConversationState()
+    for question in ("Welche Glasfaserprojekte gibt es in Essen?", "und in Duisburg?"):
+        plan = planner.plan(question, state)
+        state.remember(plan)
+    assert plan.intent == "project_search"
+    assert plan.tool_calls[0].args["municipality"] == "Duisburg"
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht die Vernetzte Stadt Gelsenkirchen?"))
+    plan = planner.plan("und in Bochum?", state)
+    assert (plan.intent, plan.tool_calls[0].args["municipality"]) == ("project_search", "Bochum")
+    fresh = ConversationState()
+    fresh.remember(ask(planner, "Gibt es Smart-Parking-Projekte in Bochum?"))
+    plan = planner.plan("Welche Projekte zu Online-Anträgen gibt es in Essen?", fresh)
+    assert "Parking" not in plan.tool_calls[0].args["query"]  # its own words: a new search
+    numeric = ConversationState()
+    numeric.remember(ask(planner, "Wie steht Essen bei Glasfaser da?"))
+    assert planner.plan("und in Duisburg?", numeric).intent == "value"  # numeric chains stay numeric
+
+
+@pytest.mark.parametrize(("question", "learner", "teacher"), [
+    ("Welche Projekte aus Gelsenkirchen könnte Herten übernehmen?", "Herten", "Gelsenkirchen"),
+    ("Which of Hagen's projects could Ennepetal take over?", "Ennepetal", "Hagen"),
+    ("Was von Hamm lässt sich auf Herten übertragen?", "Herten", "Hamm"),
+    ("Kann Hamm sich Essen zum Vorbild nehmen?", "Hamm", "Essen"),
+    ("What could Witten reuse from Bochum?", "Witten", "Bochum"),
+])
+def test_reuse_between_two_towns_in_any_word_order(planner: Planner, question: str, learner: str,
+                                                   teacher: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "learn_from"
+    call = plan.tool_calls[0]
+    assert (call.args["municipality"], call.args["teacher"]) == (learner, teacher)
+
+
+@pytest.mark.parametrize("question", ["What if research didn't count at all?",
+                                      "Und wenn die Forschung gar nicht zählen würde?"])
+def test_a_negated_what_if_weight_is_zero(planner: Planner, question: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "what_if"
+    assert plan.tool_calls[0].args["area_weights"] == {"forschung": 0.0}
