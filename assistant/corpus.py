@@ -40,6 +40,16 @@ MAX_TOPICS = 4  # corpus/README.md: 1-4 topics per project
 #: The C build of PyYAML's SafeLoader where present (same results, ~10x faster): the planner reads
 #: the corpus at start-up, so parsing time is part of the first answer's latency.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_yaml(text: str) -> Any:
+    """`yaml.safe_load` with PyYAML's C safe loader where it is built (about 3x faster on the corpus);
+    only a safe loader is ever used, so front matter cannot construct Python objects."""
+    loader = _LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
@@ -312,7 +322,7 @@ def parse_project(
         return None
     front, body = match.group(1), match.group(2).strip()
     try:
-        data = yaml.load(front, Loader=_LOADER)
+        data = _safe_yaml(front)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -397,7 +407,7 @@ def _peek_id(path: Path) -> str | None:
     """The raw `id` value of a file, read leniently so duplicates are found even in broken files."""
     try:
         match = _FRONT_MATTER.match(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
-        data = yaml.load(match.group(1), Loader=_LOADER) if match else None
+        data = _safe_yaml(match.group(1)) if match else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     value = data.get("id") if isinstance(data, dict) else None

@@ -58,7 +58,7 @@ def state_to_dict(state: ConversationState) -> dict[str, Any]:
     return {
         "intent": state.intent, "municipalities": list(state.municipalities), "metric": state.metric,
         "language": state.language, "last_tool_calls": [c.to_dict() for c in state.last_tool_calls],
-        "last_query": state.last_query, "turns": state.turns,
+        "last_query": state.last_query, "project": state.project, "turns": state.turns,
     }
 
 
@@ -78,14 +78,15 @@ def state_from_dict(data: dict[str, Any]) -> ConversationState:
     if not isinstance(municipalities, list) or not all(isinstance(m, str) for m in municipalities):
         raise StateTokenError("state token: malformed municipalities")
     metric, query, turns = data.get("metric"), data.get("last_query"), data.get("turns", 0)
-    if not (metric is None or isinstance(metric, str)) or not (query is None or isinstance(query, str)):
-        raise StateTokenError("state token: malformed metric or query")
+    project = data.get("project")
+    if not all(v is None or isinstance(v, str) for v in (metric, query, project)):
+        raise StateTokenError("state token: malformed metric, query or project")
     if not isinstance(turns, int) or isinstance(turns, bool) or turns < 0:
         raise StateTokenError("state token: malformed turn count")
     return ConversationState(
         intent=intent, municipalities=tuple(municipalities), metric=metric, language=language,
         last_tool_calls=tuple(ToolCall(c["name"], dict(c.get("args") or {})) for c in calls),
-        last_query=query, turns=turns,
+        last_query=query, project=project, turns=turns,
     )
 
 
