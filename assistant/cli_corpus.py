@@ -140,6 +140,7 @@ def _search(args: argparse.Namespace) -> int:
 def _corpus_validate(args: argparse.Namespace) -> int:
     from assistant.corpus import validate_corpus
     from assistant.data import load_registry
+    from assistant.project_names import is_ordinary_word
 
     settings = _settings(args)
     try:
@@ -147,7 +148,7 @@ def _corpus_validate(args: argparse.Namespace) -> int:
     except DataValidationError as error:
         print(f"Cannot check municipality names, index data is invalid:\n{error}", file=sys.stderr)
         return 1
-    projects, problems = validate_corpus(settings.corpus_dir, registry)
+    projects, problems = validate_corpus(settings.corpus_dir, registry, is_ordinary_word)
     if args.json:
         print(json.dumps({"valid": not problems, "projects": len(projects),
                           "problems": [_problem_dict(p) for p in problems]}, ensure_ascii=False))

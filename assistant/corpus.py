@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,9 @@ MAX_TOPICS = 4  # corpus/README.md: 1-4 topics per project
 #: The C build of PyYAML's SafeLoader where present (same results, ~10x faster): the planner reads
 #: the corpus at start-up, so parsing time is part of the first answer's latency.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: "is this an ordinary word, not a name?" (assistant.project_names.is_ordinary_word, passed in by callers)
+WordCheck = Callable[[str], bool]
 
 
 def _safe_yaml(text: str) -> Any:
@@ -193,6 +196,7 @@ def _check_fields(
     topics: tuple[str, ...],
     problems: list[Problem],
     place_keys: frozenset[str] = frozenset(),
+    is_ordinary_word: WordCheck | None = None,
 ) -> dict[str, Any] | None:
     """Validate one front matter; returns the typed fields or None when any problem was found."""
     before = len(problems)
@@ -259,7 +263,7 @@ def _check_fields(
     verified = data.get("verified")
     if "verified" in data and not isinstance(verified, bool):
         check.add("verified", "true or false", repr(verified))
-    aliases = _check_aliases(check, data.get("aliases"), place_keys)
+    aliases = _check_aliases(check, data.get("aliases"), place_keys, is_ordinary_word)
     if len(problems) > before:
         return None
     return {
@@ -280,11 +284,12 @@ def alias_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _check_aliases(check: _Checker, value: Any, place_keys: frozenset[str]) -> tuple[str, ...]:
+def _check_aliases(check: _Checker, value: Any, place_keys: frozenset[str],
+                   is_ordinary_word: WordCheck | None) -> tuple[str, ...]:
     """Aliases must be names, not ordinary words or places: an alias "Bochum" or "Daten" would turn
-    every question about the town or about data into a question about this project."""
+    every question about the town or about data into a question about this project. The ordinary-word
+    vocabulary belongs to the planner (a layer above this one), so callers that have it pass it in."""
     from assistant.names import fold_loose
-    from assistant.project_names import is_ordinary_word
 
     aliases: list[str] = []
     for alias in alias_list(value):
@@ -292,7 +297,7 @@ def _check_aliases(check: _Checker, value: Any, place_keys: frozenset[str]) -> t
             check.add("aliases", "names of at least 2 characters, `|`-separated or a list", repr(alias))
         elif fold_loose(alias) in place_keys:
             check.add("aliases", "a project name, not the name of a municipality or Kreis", repr(alias))
-        elif is_ordinary_word(alias):
+        elif is_ordinary_word is not None and is_ordinary_word(alias):
             check.add("aliases", "a project name, not an ordinary word", repr(alias))
         else:
             aliases.append(alias.strip())
@@ -301,7 +306,7 @@ def _check_aliases(check: _Checker, value: Any, place_keys: frozenset[str]) -> t
 
 def parse_project(
     path: Path, municipality_names: Iterable[str], topics: tuple[str, ...], problems: list[Problem],
-    place_keys: frozenset[str] = frozenset(),
+    place_keys: frozenset[str] = frozenset(), is_ordinary_word: WordCheck | None = None,
 ) -> ProjectDoc | None:
     """Parse one file; every problem goes to `problems`, and None comes back if there was any."""
     file = path.name
@@ -333,7 +338,8 @@ def parse_project(
         problems.append(Problem(file, 2, None, "a YAML mapping of fields", type(data).__name__))
         return None
     fields = _check_fields(
-        file, path.stem, data, _field_lines(front), frozenset(municipality_names), topics, problems, place_keys
+        file, path.stem, data, _field_lines(front), frozenset(municipality_names), topics, problems, place_keys,
+        is_ordinary_word,
     )
     if not body:
         problems.append(Problem(file, None, "body", "a description after the front matter", "nothing"))
@@ -348,8 +354,11 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in Path(corpus_dir).glob("*.md") if p.name != README and p.is_file())
 
 
-def validate_corpus(corpus_dir: Path, registry: Registry) -> tuple[list[ProjectDoc], list[Problem]]:
-    """Every valid project and every problem (empty list = the corpus is valid)."""
+def validate_corpus(
+    corpus_dir: Path, registry: Registry, is_ordinary_word: WordCheck | None = None
+) -> tuple[list[ProjectDoc], list[Problem]]:
+    """Every valid project and every problem (empty list = the corpus is valid). With
+    `is_ordinary_word`, aliases that are ordinary words are problems too (`corpus validate`, the planner)."""
     corpus_dir = Path(corpus_dir)
     problems: list[Problem] = []
     if not corpus_dir.is_dir():
@@ -359,7 +368,7 @@ def validate_corpus(corpus_dir: Path, registry: Registry) -> tuple[list[ProjectD
     place_keys = place_name_keys(registry)
     projects: list[ProjectDoc] = []
     for path in corpus_files(corpus_dir):
-        project = parse_project(path, names, topics, problems, place_keys)
+        project = parse_project(path, names, topics, problems, place_keys, is_ordinary_word)
         if project is not None:
             projects.append(project)
     problems += _shared_aliases(projects)

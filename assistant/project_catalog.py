@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.entity_tokens import text_key
-from assistant.project_names import ProjectNames, title_forms
+from assistant.project_names import ProjectNames, is_ordinary_word, title_forms
 from assistant.registry import Registry
 from assistant.topics import topic_label
 
@@ -67,7 +67,7 @@ class ProjectCatalog:
         from assistant.corpus import validate_corpus
 
         try:
-            docs, problems = validate_corpus(corpus_dir, registry)
+            docs, problems = validate_corpus(corpus_dir, registry, is_ordinary_word)
         except OSError as error:  # an unreadable corpus costs the project evidence, never the answer
             log.warning("project corpus unreadable (%s): planner without project names", error)
             return cls([], registry, metric_forms)

@@ -92,7 +92,7 @@ def test_corpus_aliases_are_validated(tmp_path: Path) -> None:
         text = source.replace("id: kdn", f"id: {name[:-3]}").replace('aliases: "KDN|', f'aliases: "{alias}|KDN{name}|')
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "README.md").write_text((CORPUS / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
-    _, problems = validate_corpus(tmp_path, index.registry)
+    _, problems = validate_corpus(tmp_path, index.registry, is_ordinary_word)
     found = {(p.file, p.column) for p in problems}
     assert {("a.md", "aliases"), ("b.md", "aliases"), ("c.md", "aliases")} <= found
 
