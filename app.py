@@ -1,9 +1,9 @@
 """Streamlit web chat for the Digital-Index Ruhr assistant: `streamlit run app.py`.
 
-Thin by design: widgets, session state and the rendering of `Reply` objects from `assistant.chat`.
-Every number shown comes from a reply's figures, the `DigitalIndex` or `assistant.analysis`;
+Thin by design: widgets, session state and the rendering of `Reply` objects from `assistant.answers.chat`.
+Every number shown comes from a reply's figures, the `DigitalIndex` or `assistant.index.analysis`;
 tables, charts, the map and cards are prepared by `assistant.presentation`, strings live in
-`assistant.ui_text`. No exception reaches the user as a traceback: each part of the page is
+`assistant.presentation.ui_text`. No exception reaches the user as a traceback: each part of the page is
 rendered inside a guard that logs the error and shows a readable message instead.
 """
 
@@ -18,16 +18,16 @@ from typing import Any
 import streamlit as st
 
 from assistant import presentation as pres
-from assistant.api_client import Conversation, conversation
-from assistant.chat import Engine
-from assistant.digital_index import DigitalIndex
-from assistant.errors import AssistantError
-from assistant.language import detect_language
-from assistant.registry import AREA_IDS, AREA_NAMES
-from assistant.retrieval import IndexStatus
-from assistant.settings import Settings
-from assistant.text_safety import MAX_QUESTION_CHARS
-from assistant.ui_text import EXAMPLES, LANGS, Lang, as_lang, language_from_locale, text
+from assistant.answers.chat import Engine
+from assistant.core.errors import AssistantError
+from assistant.core.settings import Settings
+from assistant.core.text_safety import MAX_QUESTION_CHARS
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import AREA_IDS, AREA_NAMES
+from assistant.presentation.ui_text import EXAMPLES, LANGS, Lang, as_lang, language_from_locale, text
+from assistant.projects.retrieval import IndexStatus
+from assistant.service.api_client import Conversation, conversation
+from assistant.understanding.language import detect_language
 
 log = logging.getLogger("assistant.app")
 

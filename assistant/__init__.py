@@ -15,25 +15,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.chat import Assistant, Engine, Reply
-    from assistant.data import load_registry
-    from assistant.digital_index import DigitalIndex
-    from assistant.errors import AssistantError
-    from assistant.planner import Planner
-    from assistant.settings import Settings
-    from assistant.tools import Toolbox
+    from assistant.answers.chat import Assistant, Engine, Reply
+    from assistant.core.errors import AssistantError
+    from assistant.core.settings import Settings
+    from assistant.index.data import load_registry
+    from assistant.index.digital_index import DigitalIndex
+    from assistant.tools.toolbox import Toolbox
+    from assistant.understanding.planner import Planner
 
 #: public name -> the module that defines it
 _HOMES = {
-    "Assistant": "assistant.chat",
-    "AssistantError": "assistant.errors",
-    "DigitalIndex": "assistant.digital_index",
-    "Engine": "assistant.chat",
-    "Planner": "assistant.planner",
-    "Reply": "assistant.chat",
-    "Settings": "assistant.settings",
-    "Toolbox": "assistant.tools",
-    "load_registry": "assistant.data",
+    "Assistant": "assistant.answers.chat",
+    "AssistantError": "assistant.core.errors",
+    "DigitalIndex": "assistant.index.digital_index",
+    "Engine": "assistant.answers.chat",
+    "Planner": "assistant.understanding.planner",
+    "Reply": "assistant.answers.chat",
+    "Settings": "assistant.core.settings",
+    "Toolbox": "assistant.tools.toolbox",
+    "load_registry": "assistant.index.data",
 }
 
 __all__ = ["Assistant", "AssistantError", "DigitalIndex", "Engine", "Planner", "Reply", "Settings", "Toolbox",

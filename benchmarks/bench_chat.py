@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.chat import Assistant, Engine  # noqa: E402
-from assistant.evaluation import load_questions  # noqa: E402
+from assistant.answers.chat import Assistant, Engine  # noqa: E402
+from assistant.answers.evaluation import load_questions  # noqa: E402
 
 RETRIEVAL_INTENTS = frozenset({"project_search", "reusable_projects", "project_info", "learn_from", "similar_projects",
                                "projects_for_weak"})

@@ -14,9 +14,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from assistant.chat import Assistant, Engine
-from assistant.claims import verify_answer
-from assistant.guard import check_answer
+from assistant.answers.chat import Assistant, Engine
+from assistant.answers.guard import check_answer
+from assistant.index.claims import verify_answer
 
 QUESTIONS = (
     "Wie steht Hagen bei Glasfaser?", "Profil von Herne", "Why does Dortmund score as it does?",

@@ -24,8 +24,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.agent_service import AgentService  # noqa: E402
-from assistant.chat import Engine  # noqa: E402
+from assistant.answers.chat import Engine  # noqa: E402
+from assistant.service.agent_service import AgentService  # noqa: E402
 
 CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("compare_municipalities", {"municipalities": ["Hagen", "Bochum", "Herne"], "metric": "fibre_households"}),

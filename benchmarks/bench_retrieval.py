@@ -32,12 +32,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import Chunk, chunk_project
-from assistant.corpus import ProjectDoc, load_corpus
-from assistant.data import load_registry
-from assistant.embeddings import Embedder, HashingEmbedder, Vectors, get_embedder
-from assistant.retrieval import ProjectSearch
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.index.data import load_registry
+from assistant.projects.chunking import Chunk, chunk_project
+from assistant.projects.corpus import ProjectDoc, load_corpus
+from assistant.projects.embeddings import Embedder, HashingEmbedder, Vectors, get_embedder
+from assistant.projects.retrieval import ProjectSearch
 
 HERE = Path(__file__).resolve().parent
 CHANNEL_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (

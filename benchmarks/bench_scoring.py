@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assistant.data import load_index_data
-from assistant.registry import AREA_IDS, Municipality, Registry
-from assistant.scoring import compute_scores
+from assistant.index.data import load_index_data
+from assistant.index.registry import AREA_IDS, Municipality, Registry
+from assistant.index.scoring import compute_scores
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "index_data"
 

@@ -161,7 +161,7 @@ def app_rows(world: World) -> list[Row]:
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
 
-    from assistant import chat
+    from assistant.answers import chat
 
     row = Row("web page (AppTest)", "rendered answers and cards")
     options: dict[str, Any] = {}
@@ -188,7 +188,7 @@ def app_rows(world: World) -> list[Row]:
 
 def fuzz_rows(world: World) -> list[Row]:
     """Each hypothesis target of tests/adversarial/test_fuzz.py once, at its CI size."""
-    from assistant.names import NameResolver
+    from assistant.index.names import NameResolver
     from tests.adversarial import test_fuzz as fuzz
 
     scratch = Path(tempfile.mkdtemp(prefix="hardening-fuzz-"))

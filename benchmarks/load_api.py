@@ -138,7 +138,7 @@ async def client_loop(number: int, url: str, deadline: float, tally: Tally) -> N
 
 
 def in_process(seconds: float) -> dict[str, float]:
-    from assistant.chat import Assistant, Engine
+    from assistant.answers.chat import Assistant, Engine
 
     engine = Engine()
     engine.warm()

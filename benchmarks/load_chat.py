@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # load_streamlit, next to this file
 
-from assistant.chat import Assistant, Engine  # noqa: E402
-from assistant.digital_index import DigitalIndex  # noqa: E402
-from assistant.scoring import figure  # noqa: E402
+from assistant.answers.chat import Assistant, Engine  # noqa: E402
+from assistant.index.digital_index import DigitalIndex  # noqa: E402
+from assistant.index.scoring import figure  # noqa: E402
 
 QUESTIONS = (
     "Wie schneidet Hagen bei Glasfaser ab?",

@@ -39,8 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.evaluation import load_questions  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.answers.evaluation import load_questions  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
 
 DEFAULT_FILES = (ROOT / "eval" / "newcomer_dev.yaml", ROOT / "eval" / "newcomer_test.yaml")
 SEARCH_K = 5  # the default of `assistant search -k`
@@ -85,8 +85,8 @@ def _display(path: Path) -> str:
 
 
 def run(files: list[Path], settings: Settings) -> list[Result]:
-    from assistant.chat import Assistant, Engine
-    from assistant.retrieval import ProjectSearch
+    from assistant.answers.chat import Assistant, Engine
+    from assistant.projects.retrieval import ProjectSearch
 
     loaded = [(_display(path), load_questions(path)) for path in files]
     results: list[Result] = []

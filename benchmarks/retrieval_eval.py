@@ -22,8 +22,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.retrieval import ProjectSearch
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.projects.retrieval import ProjectSearch
 
 HERE = Path(__file__).resolve().parent
 MODES: dict[str, tuple[str, ...]] = {"dense": ("dense",), "bm25": ("bm25",), "hybrid": ("dense", "bm25")}

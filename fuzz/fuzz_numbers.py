@@ -25,16 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 with atheris.instrument_imports():
-    from assistant.names import NameResolver
-    from assistant.numbers import (
+    from assistant.core.numbers import (
         decimal_evidence,
         decimal_mark,
         detect_decimal_mark,
         format_number,
         parse_number,
     )
+    from assistant.index.names import NameResolver
 
-from assistant.data import load_registry  # noqa: E402  (not instrumented: only the registry loader)
+from assistant.index.data import load_registry  # noqa: E402  (not instrumented: only the registry loader)
 
 RESOLVER = NameResolver(load_registry(ROOT / "index_data"))
 MARKS = (None, ",", ".")

@@ -11,8 +11,8 @@ import logging
 import streamlit as st
 
 from assistant import presentation as pres
-from assistant.settings import Settings
-from assistant.ui_text import Lang, as_lang, language_from_locale, text
+from assistant.core.settings import Settings
+from assistant.presentation.ui_text import Lang, as_lang, language_from_locale, text
 
 log = logging.getLogger("assistant.app")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant import presentation as pres
-from assistant.ui_text import Lang, as_lang, language_from_locale, text
+from assistant.presentation.ui_text import Lang, as_lang, language_from_locale, text
 
 lang: Lang = as_lang(st.session_state.get("lang"), language_from_locale(st.context.locale))
 st.session_state.lang = lang  # keep the chat's language when the visitor goes back

@@ -44,7 +44,7 @@ C2  Overall order. The seven municipalities that the index puts above the Ruhr a
     ``MAX_OTHER_TARGET`` with exactly that average (``STANDING_SKEW`` puts most of them close
     below it). A solver multiplies the free synthetic values of each municipality (all synthetic
     cells of ``SCALED_INDICATORS`` except pinned ones) by a common factor until its overall score,
-    computed by ``assistant.scoring.compute_scores``, meets its target. Percentages are scaled
+    computed by ``assistant.index.scoring.compute_scores``, meets its target. Percentages are scaled
     through their odds x / (100 - x), so they approach but never reach 100 %; after each step
     every column is rescaled to keep the geometric mean of its C1 values, which keeps each
     indicator at its typical level.
@@ -67,7 +67,7 @@ C7  it_graduates has no public municipal value, so its level is free: at the end
 
 Random numbers come from ``numpy.random.default_rng(SEED)`` in a fixed order: 53 x len(LEVELS)
 standard normals (C1), 53 standard normals (C5), 53 uniforms (C6). All values are rounded to two
-decimals, and the published findings are then verified with ``assistant.scoring.compute_scores``
+decimals, and the published findings are then verified with ``assistant.index.scoring.compute_scores``
 on exactly the numbers written (``verify``); if any fails, the script raises and writes nothing.
 The output is reproducible byte for byte: same seed, same arithmetic, fixed formatting (``%.2f``),
 ``\\n`` line endings, rows sorted by AGS and then by the indicator order of indicators.csv.
@@ -92,9 +92,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # allow running without an installed package
     sys.path.insert(0, str(ROOT))
 
-from assistant.data import load_registry  # noqa: E402
-from assistant.registry import Municipality, Registry  # noqa: E402
-from assistant.scoring import ScoreTable, compute_scores  # noqa: E402
+from assistant.index.data import load_registry  # noqa: E402
+from assistant.index.registry import Municipality, Registry  # noqa: E402
+from assistant.index.scoring import ScoreTable, compute_scores  # noqa: E402
 
 SEED = 20250624  # the day the index was presented
 SYNTHETIC_SOURCE = "synthetic-demo"
@@ -631,7 +631,7 @@ def build(registry: Registry) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# Verification of the published findings (computed with assistant.scoring, never re-implemented)
+# Verification of the published findings (computed with assistant.index.scoring, never re-implemented)
 # --------------------------------------------------------------------------------------------
 def verify(table: ScoreTable, registry: Registry) -> list[str]:
     """Every published finding the synthetic values must reproduce; returns the failures."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.plan import ConversationState, Plan, ToolCall
+from assistant.tools.plan import ConversationState, Plan, ToolCall
 
 SHIPPED = Path(__file__).resolve().parent.parent / "index_data"
 REGISTRY_FILES = ("municipalities.csv", "indicators.csv", "sources.csv", "findings.csv", "method.toml")
@@ -25,7 +25,7 @@ def make_data_dir(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in REGISTRY_FILES:
         shutil.copy(SHIPPED / name, target / name)
-    from assistant.data import load_registry
+    from assistant.index.data import load_registry
 
     registry = load_registry(target)
     lines = ["ags,indicator,value,year,provenance,source"]

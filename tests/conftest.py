@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from assistant.digital_index import DigitalIndex
-from assistant.registry import (
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import (
     INDICATORS_BY_AREA,
     Indicator,
     Method,
@@ -33,7 +33,7 @@ def run_cli(args: Sequence[str], env: Mapping[str, str] | None = None, *, stdin:
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`assistant ARGS` in a child process (`python -m assistant`, the console script's code), from the
     project root, output captured; the exit code is the caller's to check. In-process callers use
-    `assistant.cli.main(argv)` with capsys instead."""
+    `assistant.cli.commands.main(argv)` with capsys instead."""
     return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
                           env=dict(env) if env is not None else None, cwd=PROJECT_ROOT, capture_output=True,
                           text=True, timeout=timeout, check=False)

@@ -25,11 +25,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.chat import Assistant, Engine, Reply
-from assistant.digital_index import DigitalIndex
-from assistant.embeddings import HashingEmbedder, Vectors
-from assistant.scoring import figure
-from assistant.settings import Settings
+from assistant.answers.chat import Assistant, Engine, Reply
+from assistant.core.settings import Settings
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.scoring import figure
+from assistant.projects.embeddings import HashingEmbedder, Vectors
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, run_cli, stop_process
 
 CORPUS = PROJECT_ROOT / "corpus"
@@ -228,10 +228,10 @@ def child_build(home: str, corpus: str, marker: str, stage: str, rebuild: str) -
     "listed" (the corpus directory has been listed; the file in the middle is deleted before it
     is read, then the build goes on by itself).
     """
-    from assistant import atomic_files
-    from assistant import corpus as corpus_module
-    from assistant.indexing import IndexWriter
-    from assistant.retrieval import ProjectSearch
+    from assistant.core import atomic_files
+    from assistant.projects import corpus as corpus_module
+    from assistant.projects.indexing import IndexWriter
+    from assistant.projects.retrieval import ProjectSearch
 
     point = Path(marker)
     if stage == "writing":
@@ -309,7 +309,7 @@ def search_ids(home: Path, corpus: Path = CORPUS, k: int = 2) -> dict[str, list[
     Only the top 2: Chroma's HNSW graph is rebuilt on every open, and with the hash embedder's
     near-ties the dense channel's order below that differs between processes on the same index.
     """
-    from assistant.retrieval import ProjectSearch
+    from assistant.projects.retrieval import ProjectSearch
 
     with ProjectSearch(settings_for(home, corpus)) as search:
         return {q: [h.id for h in search.search(q, k=k)] for q in PROJECT_QUERIES}

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import yaml
 
-from assistant.embeddings import HashingEmbedder, Vectors
-from assistant.registry import INDICATORS_BY_AREA, Indicator, Method, Municipality, Registry, Source
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.index.registry import INDICATORS_BY_AREA, Indicator, Method, Municipality, Registry, Source
+from assistant.projects.embeddings import HashingEmbedder, Vectors
 
 # (name, kreis, kreisfrei, aliases)
 TOWNS: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (

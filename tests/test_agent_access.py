@@ -13,15 +13,15 @@ import pytest
 from fastapi.testclient import TestClient
 from mcp.client import Client
 
-from assistant.agent_catalog import PROMPTS, RESOURCES
-from assistant.agent_service import MAX_RESULT_CHARS, AgentCallError, AgentService, cap_result
-from assistant.chat import Assistant, Engine
-from assistant.http_api import create_app
-from assistant.http_guard import GuardSettings, TokenBuckets, matches
-from assistant.mcp_server import build_server
-from assistant.plan import ConversationState, ToolCall
-from assistant.state_token import StateTokenError, decode_state, encode_state
-from assistant.tool_specs import ToolSpec, register_tool, tool_specs, unregister_tool
+from assistant.answers.chat import Assistant, Engine
+from assistant.service.agent_catalog import PROMPTS, RESOURCES
+from assistant.service.agent_service import MAX_RESULT_CHARS, AgentCallError, AgentService, cap_result
+from assistant.service.http_api import create_app
+from assistant.service.http_guard import GuardSettings, TokenBuckets, matches
+from assistant.service.mcp_server import build_server
+from assistant.service.state_token import StateTokenError, decode_state, encode_state
+from assistant.tools.plan import ConversationState, ToolCall
+from assistant.tools.tool_specs import ToolSpec, register_tool, tool_specs, unregister_tool
 from tests.test_tool_specs import CountMunicipalitiesArgs, count_municipalities
 
 
@@ -63,7 +63,7 @@ def test_state_token_round_trips_and_refuses_tampering() -> None:
 def test_the_token_carries_every_field_of_the_conversation_state() -> None:
     import dataclasses
 
-    from assistant.state_token import state_to_dict
+    from assistant.service.state_token import state_to_dict
 
     # a field added to ConversationState must be added to the token, or follow-ups would lose it
     assert set(state_to_dict(ConversationState())) == {f.name for f in dataclasses.fields(ConversationState)}
@@ -274,7 +274,7 @@ def test_mcp_lists_and_serves_tools_resources_and_prompts(service: AgentService)
 
 
 def test_deployment_doc_states_the_real_limits_and_names() -> None:
-    from assistant.settings import PROJECT_ROOT
+    from assistant.core.settings import PROJECT_ROOT
 
     doc = (PROJECT_ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
     limits = GuardSettings()

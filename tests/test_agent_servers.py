@@ -209,7 +209,7 @@ def test_two_servers_behind_one_chroma_answer_one_conversation(tmp_path: Path, c
 def test_the_web_page_answers_through_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from assistant.api_client import RemoteAssistant
+    from assistant.service.api_client import RemoteAssistant
 
     with serve(tmp_path, "page") as url:
         monkeypatch.setenv("ASSISTANT_API_URL", url)

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from assistant.analysis import what_if
-from assistant.answer_writer import fmt
-from assistant.chat import CLAIM_KEYS, CONTRACT_KEYS, Assistant, Engine
-from assistant.digital_index import DigitalIndex
-from assistant.registry import OVERALL
-from assistant.store_health import IndexUnavailableError
+from assistant.answers.answer_writer import fmt
+from assistant.answers.chat import CLAIM_KEYS, CONTRACT_KEYS, Assistant, Engine
+from assistant.index.analysis import what_if
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import OVERALL
+from assistant.projects.store_health import IndexUnavailableError
 from tests.chat_support import FakeProjects, project
 from tests.test_entities import shipped_index
 

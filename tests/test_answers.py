@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answers import compose
-from assistant.digital_index import DigitalIndex
-from assistant.numbers import format_number
-from assistant.plan import Mention, Plan, ToolCall
-from assistant.tools import Toolbox, ToolResult
-from assistant.vector_store import IndexUnavailableError
+from assistant.answers.compose import compose
+from assistant.core.numbers import format_number
+from assistant.index.digital_index import DigitalIndex
+from assistant.projects.vector_store import IndexUnavailableError
+from assistant.tools.plan import Mention, Plan, ToolCall
+from assistant.tools.toolbox import Toolbox, ToolResult
 from tests.chat_support import FakeProjects, call, project
 
 
@@ -194,9 +194,9 @@ def test_synthetic_notice_only_when_values_are_synthetic(index: DigitalIndex, bo
 
 
 def test_value_answer_names_similar_municipalities_with_their_values() -> None:
-    from assistant.chat import Assistant, Engine
-    from assistant.digital_index import DigitalIndex
-    from assistant.numbers import format_number
+    from assistant.answers.chat import Assistant, Engine
+    from assistant.core.numbers import format_number
+    from assistant.index.digital_index import DigitalIndex
     from tests.conftest import SHIPPED_DATA
 
     index = DigitalIndex.load(SHIPPED_DATA)

@@ -18,12 +18,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from assistant import chat
 from assistant import presentation as pres
-from assistant.data_status import data_status, year_span
-from assistant.digital_index import DigitalIndex
-from assistant.retrieval import IndexStatus
-from assistant.settings import Settings
+from assistant.answers import chat
+from assistant.core.settings import Settings
+from assistant.index.data_status import data_status, year_span
+from assistant.index.digital_index import DigitalIndex
+from assistant.projects.retrieval import IndexStatus
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 
 APP = PROJECT_ROOT / "app.py"
@@ -146,7 +146,7 @@ def test_german_question_shows_answer_table_chart_map_and_more(app: AppTest, ind
     row = table[table["Kommune"] == "Hagen"].iloc[0]
     assert row["Wert"] == pres.format_value(float(str(hagen["value"])), "%", "de")
     assert row["Rang"] == f"{hagen['rank']} von 53"
-    assert row["Geprüft"] == "ja, im Text belegt"  # words, not only a symbol (assistant.claims)
+    assert row["Geprüft"] == "ja, im Text belegt"  # words, not only a symbol (assistant.index.claims)
     assert len(charts(answer)) == 2  # bar chart and map
     assert answer.get("download_button")
     assert answer.get("feedback")

@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "assistant"
 
 #: Subpackages of `assistant` from the bottom up: a module may import from its own subpackage and
-#: from the ones listed before it, never from one listed after it. Empty while the package is flat.
-LAYERS: tuple[str, ...] = ()
+#: from the ones listed before it, never from one listed after it.
+LAYERS: tuple[str, ...] = (
+    "core", "index", "projects", "tools", "understanding", "answers", "presentation", "service", "cli",
+)
 
 
 def module_files() -> dict[str, Path]:

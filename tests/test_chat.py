@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import CLAIM_KEYS, CONTRACT_KEYS, Assistant, Engine
-from assistant.digital_index import DigitalIndex
-from assistant.errors import AssistantError
-from assistant.evaluation import load_questions, run_eval
-from assistant.plan import ConversationState, Plan
-from assistant.text_safety import MAX_QUESTION_CHARS
+from assistant.answers.chat import CLAIM_KEYS, CONTRACT_KEYS, Assistant, Engine
+from assistant.answers.evaluation import load_questions, run_eval
+from assistant.core.errors import AssistantError
+from assistant.core.text_safety import MAX_QUESTION_CHARS
+from assistant.index.digital_index import DigitalIndex
+from assistant.tools.plan import ConversationState, Plan
 from tests.chat_support import FakeProjects, ScriptedPlanner, call, project
 from tests.conftest import run_cli
 
@@ -219,7 +219,7 @@ def test_eval_project_top3_any_counts_only_the_first_three_projects(index: Digit
 
 
 def test_eval_report_keeps_routing_apart_from_answer_per_file_and_tag(index: DigitalIndex, tmp_path: Path) -> None:
-    from assistant.evaluation import EvalReport
+    from assistant.answers.evaluation import EvalReport
 
     engine = project_engine(index, ["luft-hub", "kdn"])
     dev = load_questions(eval_file(tmp_path, [
@@ -288,7 +288,7 @@ def cli_env(data_dir: Path, home: Path | None = None) -> dict[str, str]:
 
 
 def test_cli_chat_jsonl_keeps_state_and_resets(data_dir: Path) -> None:
-    pytest.importorskip("assistant.planner")
+    pytest.importorskip("assistant.understanding.planner")
     lines = "Wie schneidet Hagen bei Glasfaser ab?\nund Bochum?\n/reset\n\u200b\nwarum?\n"
     done = run_cli(["--data-dir", str(data_dir), "chat", "--jsonl"], cli_env(data_dir), stdin=lines)
     assert done.returncode == 0, done.stderr
@@ -305,7 +305,7 @@ def test_cli_chat_jsonl_keeps_state_and_resets(data_dir: Path) -> None:
 
 
 def test_cli_ask_json(data_dir: Path) -> None:
-    pytest.importorskip("assistant.planner")
+    pytest.importorskip("assistant.understanding.planner")
     done = run_cli(["--data-dir", str(data_dir), "ask", "--json", "How does Dortmund rank overall?"], cli_env(data_dir))
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
@@ -319,7 +319,7 @@ def test_cli_ask_json(data_dir: Path) -> None:
 def test_interactive_chat_prints_readable_answers(engine: Engine) -> None:
     from io import StringIO
 
-    from assistant.cli_chat import run_chat
+    from assistant.cli.chat_commands import run_chat
 
     out = StringIO()
     code = run_chat(Assistant(engine), StringIO("Wie steht Hagen bei 5G?\n/reset\n/quit\nund Bochum?\n"), out,
@@ -332,7 +332,7 @@ def test_interactive_chat_prints_readable_answers(engine: Engine) -> None:
 
 
 def test_cli_eval_exit_code_follows_the_goal(data_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.planner")
+    pytest.importorskip("assistant.understanding.planner")
     passing = eval_file(tmp_path, [{"id": "ok", "lang": "de", "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": "value", "metric": "fibre_households"}}]}])
     done = run_cli(["--data-dir", str(data_dir), "eval", "--file", str(passing)], cli_env(data_dir))
@@ -349,7 +349,7 @@ def test_cli_eval_exit_code_follows_the_goal(data_dir: Path, tmp_path: Path) -> 
 
 
 def test_cli_eval_runs_several_files_into_one_report(data_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("assistant.planner")
+    pytest.importorskip("assistant.understanding.planner")
     first = eval_file(tmp_path, [{"id": "a", "lang": "de", "tags": ["numeric"], "turns": [
         {"q": "Wie schneidet Hagen bei Glasfaser ab?", "expect": {"intent": ["value", "position"]}}]}], name="a.yaml")
     second = eval_file(tmp_path, [{"id": "b", "lang": "de", "tags": ["numeric"], "turns": [
@@ -369,8 +369,8 @@ def test_a_defect_below_ask_is_logged_and_answered_without_a_traceback(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("template defect")
 
-    monkeypatch.setattr("assistant.chat.compose", broken)
-    with caplog.at_level("ERROR", logger="assistant.chat"):
+    monkeypatch.setattr("assistant.answers.chat.compose", broken)
+    with caplog.at_level("ERROR", logger="assistant.answers.chat"):
         reply = Assistant(engine).ask("Wie schneidet Hagen bei Glasfaser ab?")
     assert reply.answer.startswith("Entschuldigung, bei dieser Frage ist ein interner Fehler aufgetreten")
     assert reply.figures == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import IndexUnavailableError, ProjectSearch
+from assistant.projects.retrieval import IndexUnavailableError, ProjectSearch
 from tests.conftest import stop_process
 from tests.retrieval_fixtures import (
     CountingEmbedder,

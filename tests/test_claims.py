@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from assistant.chat import Assistant, Engine
-from assistant.claims import claim_id, figure_claim_id, verify, verify_answer
-from assistant.digital_index import DigitalIndex
+from assistant.answers.chat import Assistant, Engine
+from assistant.index.claims import claim_id, figure_claim_id, verify, verify_answer
+from assistant.index.digital_index import DigitalIndex
 from tests.conftest import SHIPPED_DATA
 
 QUESTIONS = [
@@ -85,7 +85,7 @@ def test_a_changed_value_changes_its_claim_id_and_the_data_version(tmp_path: Pat
 
     shipped, changed = DigitalIndex.load(SHIPPED_DATA), DigitalIndex.load(tmp_path)
     assert shipped.table.data_version != changed.table.data_version
-    from assistant.scoring import figure
+    from assistant.index.scoring import figure
     before = figure(shipped.table, shipped.registry, ags, indicator)
     after = figure(changed.table, changed.registry, ags, indicator)
     assert after["value"] == pytest.approx(float(before["value"]) + 0.5)  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from assistant.cli import main
-from assistant.registry import AREA_IDS, INDICATOR_IDS
+from assistant.cli.commands import main
+from assistant.index.registry import AREA_IDS, INDICATOR_IDS
 from tests.conftest import SHIPPED_DATA, run_cli
 
 FIGURE_KEYS = {"ags", "municipality", "metric", "value", "score", "rank", "of", "unit", "year", "provenance", "source",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.commands import main
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 
 

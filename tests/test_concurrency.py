@@ -5,7 +5,7 @@ project questions must keep finding projects (the old index answers until the ne
 
 Embedded Chroma is not process-safe for *writers*; readers in other processes are fine as long
 as they reopen after a build (index-state.json) and never wait on a lock while holding the GIL
-(assistant.vector_store.check_sqlite). This test is what shows both hold under load.
+(assistant.projects.vector_store.check_sqlite). This test is what shows both hold under load.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from assistant.digital_index import DigitalIndex
-from assistant.retrieval import ProjectSearch
-from assistant.scoring import figure
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.scoring import figure
+from assistant.projects.retrieval import ProjectSearch
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, stop_process
 from tests.fault_support import (
     ASSISTANT,

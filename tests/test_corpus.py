@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import assistant.data
-from assistant.cli import main
-from assistant.corpus import load_corpus, validate_corpus
-from assistant.errors import DataValidationError, Problem
-from assistant.topics import TOPICS, parse_topic_vocabulary, topic_vocabulary
+import assistant.index.data
+from assistant.cli.commands import main
+from assistant.core.errors import DataValidationError, Problem
+from assistant.projects.corpus import load_corpus, validate_corpus
+from assistant.projects.topics import TOPICS, parse_topic_vocabulary, topic_vocabulary
 from tests.retrieval_fixtures import fixture_registry, write_fixture_corpus, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,7 @@ def test_builtin_topics_match_corpus_readme() -> None:
 def test_shipped_corpus_is_valid() -> None:
     if not (ROOT / "index_data" / "municipalities.csv").is_file() or not (ROOT / "corpus").is_dir():
         pytest.skip("shipped data not present")
-    registry = assistant.data.load_registry(ROOT / "index_data")
+    registry = assistant.index.data.load_registry(ROOT / "index_data")
     projects, problems = validate_corpus(ROOT / "corpus", registry)
     assert problems == []
     assert len(projects) >= 40
@@ -186,7 +186,7 @@ def test_cli_corpus_validate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(write_fixture_corpus(tmp_path)))
-    monkeypatch.setattr(assistant.data, "load_registry", lambda _dir: fixture_registry())
+    monkeypatch.setattr(assistant.index.data, "load_registry", lambda _dir: fixture_registry())
     assert main(["corpus", "validate"]) == 0
     assert "6 project file(s) valid" in capsys.readouterr().out
 

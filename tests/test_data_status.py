@@ -1,4 +1,4 @@
-"""What the data consists of (assistant.data_status): the counts, the CLI, and the generated tables
+"""What the data consists of (assistant.index.data_status): the counts, the CLI, and the generated tables
 of docs/data.md, which must equal the shipped data (this test fails when the doc is stale)."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from types import ModuleType
 
 import pytest
 
-from assistant.cli import main
-from assistant.data import load_index_data
-from assistant.data_status import data_status, markdown_tables, year_span
+from assistant.cli.commands import main
+from assistant.index.data import load_index_data
+from assistant.index.data_status import data_status, markdown_tables, year_span
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "index_data"

@@ -1,4 +1,4 @@
-"""Every validation rule of assistant.data, on broken copies of the shipped index_data/.
+"""Every validation rule of assistant.index.data, on broken copies of the shipped index_data/.
 
 Each test breaks one thing in a copy and asserts the exact problem (file, row, column, expected,
 found), so a rule that stops firing, or fires at the wrong place, fails here.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.data import load_index_data, load_registry, validate_data_dir
-from assistant.errors import DataValidationError, Problem
-from assistant.registry import Registry
+from assistant.cli.commands import main
+from assistant.core.errors import DataValidationError, Problem
+from assistant.index.data import load_index_data, load_registry, validate_data_dir
+from assistant.index.registry import Registry
 
 SHIPPED_DATA = Path(__file__).resolve().parent.parent / "index_data"
 Rows = list[list[str]]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.doctor import FAIL, LLM_TIMEOUT, OK, WARN, Check, Report, run_checks
-from assistant.vector_store import REPAIR_COMMAND
+from assistant.cli.doctor import FAIL, LLM_TIMEOUT, OK, WARN, Check, Report, run_checks
+from assistant.projects.vector_store import REPAIR_COMMAND
 from tests.conftest import SHIPPED_DATA, run_cli
 from tests.fault_support import (
     CORPUS,

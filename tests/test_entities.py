@@ -6,9 +6,9 @@ from functools import cache
 
 import pytest
 
-from assistant.digital_index import DigitalIndex
-from assistant.entities import EntityFinder
-from assistant.entity_tokens import tokenize
+from assistant.index.digital_index import DigitalIndex
+from assistant.understanding.entities import EntityFinder
+from assistant.understanding.entity_tokens import tokenize
 from tests.conftest import SHIPPED_DATA, make_registry
 
 

@@ -21,10 +21,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from assistant.chat import Assistant, Engine, Reply
-from assistant.digital_index import DigitalIndex
-from assistant.retrieval import ProjectSearch
-from assistant.vector_store import DOCTOR_COMMAND, LOCK_WAIT, REPAIR_COMMAND, SERVER_COMMAND, SERVER_TIMEOUT
+from assistant.answers.chat import Assistant, Engine, Reply
+from assistant.index.digital_index import DigitalIndex
+from assistant.projects.retrieval import ProjectSearch
+from assistant.projects.vector_store import DOCTOR_COMMAND, LOCK_WAIT, REPAIR_COMMAND, SERVER_COMMAND, SERVER_TIMEOUT
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA, run_cli, stop_process
 from tests.fault_support import (
     CORPUS,

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answers import compose
-from assistant.digital_index import DigitalIndex
-from assistant.guard import Evidence, check, check_answer, evidence, extract_numbers
-from assistant.plan import Plan
-from assistant.registry import metric_ids
-from assistant.tools import Fact, Toolbox, ToolResult
+from assistant.answers.compose import compose
+from assistant.answers.guard import Evidence, check, check_answer, evidence, extract_numbers
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import metric_ids
+from assistant.tools.plan import Plan
+from assistant.tools.toolbox import Fact, Toolbox, ToolResult
 from tests.chat_support import FakeProjects, call, project
 
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from assistant.cli import main
-from assistant.data import load_index_data, load_registry, validate_data_dir
-from assistant.errors import ImportRejectedError, Problem
-from assistant.import_report import ImportReport
-from assistant.importer import import_file
-from assistant.registry import Indicator, Registry
+from assistant.cli.commands import main
+from assistant.core.errors import ImportRejectedError, Problem
+from assistant.index.data import load_index_data, load_registry, validate_data_dir
+from assistant.index.import_report import ImportReport
+from assistant.index.importer import import_file
+from assistant.index.registry import Indicator, Registry
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = PROJECT_ROOT / "index_data"
@@ -500,7 +500,7 @@ def replace(src, dst):
         hold()
 
 os.replace, os.fsync, tempfile.mkstemp = replace, fsync, mkstemp
-from assistant.importer import import_file
+from assistant.index.importer import import_file
 import_file(Path(source), Path(data_dir), year=2024, now=datetime(2025, 3, 4, 5, 6, 7))
 """
 

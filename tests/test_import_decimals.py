@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from assistant.cli import main
-from assistant.data import load_registry
-from assistant.decimal_columns import decide_marks
-from assistant.errors import ImportRejectedError
-from assistant.import_report import ImportReport
-from assistant.importer import import_file
-from assistant.numbers import decimal_mark, format_number
-from assistant.registry import Indicator
+from assistant.cli.commands import main
+from assistant.core.errors import ImportRejectedError
+from assistant.core.numbers import decimal_mark, format_number
+from assistant.index.data import load_registry
+from assistant.index.decimal_columns import decide_marks
+from assistant.index.import_report import ImportReport
+from assistant.index.importer import import_file
+from assistant.index.registry import Indicator
 from tests.test_import import NOW, SHIPPED_DATA, imported, only, rejected, value_of, write
 
 ESSEN, DORTMUND, BOCHUM = "05113000", "05913000", "05911000"

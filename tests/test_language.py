@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language, language_scores
+from assistant.understanding.language import detect_language, language_scores
 
 
 @pytest.mark.parametrize(

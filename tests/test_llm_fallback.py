@@ -19,11 +19,11 @@ from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolM
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
-from assistant.chat import Assistant, Engine
-from assistant.digital_index import DigitalIndex
-from assistant.numbers import format_number
-from assistant.plan import Plan
-from assistant.settings import Settings
+from assistant.answers.chat import Assistant, Engine
+from assistant.core.numbers import format_number
+from assistant.core.settings import Settings
+from assistant.index.digital_index import DigitalIndex
+from assistant.tools.plan import Plan
 from tests.chat_support import FakeProjects, ScriptedPlanner, call, project
 
 QUESTION = "Wie schneidet Hagen bei Glasfaser ab?"
@@ -63,7 +63,7 @@ def engine_with(index: DigitalIndex, planner: ScriptedPlanner, model: Any) -> En
 
 
 def hagen_fibre(index: DigitalIndex) -> dict[str, Any]:
-    from assistant.scoring import figure
+    from assistant.index.scoring import figure
 
     return figure(index.table, index.registry, index.municipality("Hagen").ags, "fibre_households")
 
@@ -95,7 +95,7 @@ def test_an_invented_number_is_rejected_and_logged(index: DigitalIndex, planner:
         tool_call("get_metric", municipalities=["Hagen"], metric="fibre_households"),
         AIMessage("Hagen hat eine Glasfaserquote von 99,9 % – Spitze im Ruhrgebiet."),
     ])
-    with caplog.at_level(logging.WARNING, logger="assistant.chat"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answers.chat"):
         reply = Assistant(engine_with(index, planner, model)).ask(QUESTION)
     assert "99,9" not in reply.answer
     assert reply.answer.startswith("**Hagen** hat bei **")  # the template built from the same tool result
@@ -209,7 +209,7 @@ def test_unreachable_backend_falls_back_to_the_offline_planner(
         llm_base_url=f"http://127.0.0.1:{closed_port}{suffix}",
     )
     engine = Engine(settings, index=index, planner=planner, llm_timeout=3.0)
-    with caplog.at_level(logging.WARNING, logger="assistant.chat"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answers.chat"):
         reply = Assistant(engine).ask(QUESTION)
     assert reply.answer.startswith("**Hagen** hat bei **")
     assert any(f"{provider}:test-model" in n and "Offline-Planer" in n for n in reply.notices)

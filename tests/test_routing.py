@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import validate_corpus
-from assistant.plan import INTENTS, ConversationState, Plan
-from assistant.planner import Planner
-from assistant.project_catalog import ProjectCatalog
-from assistant.project_names import ProjectNames, is_ordinary_word
-from assistant.routing import SCORERS, Evidence, rank_scorers
+from assistant.projects.corpus import validate_corpus
+from assistant.tools.plan import INTENTS, ConversationState, Plan
+from assistant.understanding.planner import Planner
+from assistant.understanding.project_catalog import ProjectCatalog
+from assistant.understanding.project_names import ProjectNames, is_ordinary_word
+from assistant.understanding.routing import SCORERS, Evidence, rank_scorers
 from tests.test_entities import shipped_index
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -215,7 +215,7 @@ def test_an_area_word_is_refined_by_the_indicator_words_around_it(planner: Plann
 def test_an_actor_question_weighs_corpus_support_against_the_metric_reading() -> None:
     """"Wer baut ... Glasfaser" names a metric word, but the index has no actors: with corpus support
     for the full words the project search wins; without it the metric reading stays."""
-    from assistant.project_catalog import Support
+    from assistant.understanding.project_catalog import Support
 
     by_label = {scorer.label: scorer for scorer in SCORERS}
     supported = Evidence("wer baut in qmuni das qmetric aus", munis=1, metric="fibre_households",

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.analysis import explain, peers, ranking, statistics, what_if
-from assistant.claims import figure_claim_id
-from assistant.registry import AREA_IDS, INDICATOR_IDS, Method
-from assistant.scoring import compute_scores, figure
+from assistant.index.analysis import explain, peers, ranking, statistics, what_if
+from assistant.index.claims import figure_claim_id
+from assistant.index.registry import AREA_IDS, INDICATOR_IDS, Method
+from assistant.index.scoring import compute_scores, figure
 from tests.conftest import long_values, make_registry
 
 
@@ -84,7 +84,7 @@ def test_figure_format_for_indicator_and_area(tiny_registry):
     values.loc[(values.ags == "05910003") & (values.indicator == "fibre_households"), "provenance"] = "public"
     table = compute_scores(values, tiny_registry)
     fibre = figure(table, tiny_registry, "05910003", "fibre_households")
-    assert fibre.pop("claim_id") == figure_claim_id(fibre, table.data_version)  # assistant.claims
+    assert fibre.pop("claim_id") == figure_claim_id(fibre, table.data_version)  # assistant.index.claims
     assert fibre == {"ags": "05910003", "municipality": "Dburg", "metric": "fibre_households", "value": 40.0,
                      "score": 160.0, "rank": 1, "of": 4, "unit": "%", "year": 2024, "provenance": "public",
                      "source": "demo"}

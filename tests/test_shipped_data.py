@@ -1,6 +1,6 @@
 """The shipped index_data/: format, completeness, public values and the published findings.
 
-Every finding is checked by computing the scores with assistant.scoring on the shipped values, so a
+Every finding is checked by computing the scores with assistant.index.scoring on the shipped values, so a
 change to the data, the generator or the default method that breaks a published statement fails here.
 """
 
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assistant.data import IndexData, load_index_data, validate_data_dir
-from assistant.names import NameResolver, fold, fold_loose
-from assistant.registry import INDICATOR_IDS, Registry
-from assistant.scoring import ScoreTable, compute_scores
+from assistant.index.data import IndexData, load_index_data, validate_data_dir
+from assistant.index.names import NameResolver, fold, fold_loose
+from assistant.index.registry import INDICATOR_IDS, Registry
+from assistant.index.scoring import ScoreTable, compute_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "index_data"

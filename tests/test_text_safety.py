@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import presentation as pres
-from assistant.chunking import inert_text
-from assistant.presentation.safe_markdown import escape_markdown, inert_markdown
-from assistant.text_safety import (
+from assistant.core.text_safety import (
     INVISIBLE_CATEGORIES,
     MAX_QUESTION_CHARS,
     MAX_RAW_CHARS,
@@ -19,6 +17,8 @@ from assistant.text_safety import (
     question_text,
     strip_invisible,
 )
+from assistant.presentation.safe_markdown import escape_markdown, inert_markdown
+from assistant.projects.chunking import inert_text
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 

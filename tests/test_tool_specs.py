@@ -11,16 +11,14 @@ import pytest
 import yaml
 from pydantic import Field
 
-from assistant import plan as plan_module
-from assistant.answers import RENDERERS
-from assistant.digital_index import DigitalIndex
-from assistant.plan import INTENTS, ConversationState, ToolCall
-from assistant.plan_args import call
-from assistant.planner import Planner
-from assistant.tool_args import ToolArgs
-from assistant.tool_impl import ToolContext
-from assistant.tool_results import Fact, ToolResult
-from assistant.tool_specs import (
+from assistant.answers.compose import RENDERERS
+from assistant.index.digital_index import DigitalIndex
+from assistant.tools import plan as plan_module
+from assistant.tools.plan import INTENTS, ConversationState, ToolCall
+from assistant.tools.tool_args import ToolArgs
+from assistant.tools.tool_impl import ToolContext
+from assistant.tools.tool_results import Fact, ToolResult
+from assistant.tools.tool_specs import (
     IMPLEMENTATIONS,
     PROJECT_TOOLS,
     SCHEMAS,
@@ -32,7 +30,9 @@ from assistant.tool_specs import (
     tool_specs,
     unregister_tool,
 )
-from assistant.tools import Toolbox
+from assistant.tools.toolbox import Toolbox
+from assistant.understanding.plan_args import call
+from assistant.understanding.planner import Planner
 from tests.test_entities import shipped_index
 
 #: The main set and the newcomer dev set (the project-entity tools are exercised there).

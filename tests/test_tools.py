@@ -8,13 +8,13 @@ import pytest
 from langchain_core.messages import ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from assistant.analysis import explain, profile, statistics, what_if
-from assistant.digital_index import DigitalIndex
-from assistant.plan import TOOL_SIGNATURES
-from assistant.registry import INDICATOR_IDS, OVERALL, metric_ids
-from assistant.scoring import figure
-from assistant.tools import SCHEMAS, Toolbox, ToolResult
-from assistant.vector_store import IndexUnavailableError
+from assistant.index.analysis import explain, profile, statistics, what_if
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import INDICATOR_IDS, OVERALL, metric_ids
+from assistant.index.scoring import figure
+from assistant.projects.vector_store import IndexUnavailableError
+from assistant.tools.plan import TOOL_SIGNATURES
+from assistant.tools.toolbox import SCHEMAS, Toolbox, ToolResult
 from tests.chat_support import PUBLIC_SOURCE, FakeProjects, call, project
 
 
@@ -281,10 +281,10 @@ def test_every_tool_runs_on_real_arguments(toolbox: Toolbox, tmp_path: Path) -> 
 
 
 def test_get_metric_for_one_municipality_adds_its_structural_peers() -> None:
-    from assistant.analysis import peers
-    from assistant.digital_index import DigitalIndex
-    from assistant.plan import ToolCall
-    from assistant.tools import Toolbox
+    from assistant.index.analysis import peers
+    from assistant.index.digital_index import DigitalIndex
+    from assistant.tools.plan import ToolCall
+    from assistant.tools.toolbox import Toolbox
     from tests.conftest import SHIPPED_DATA
 
     index = DigitalIndex.load(SHIPPED_DATA)

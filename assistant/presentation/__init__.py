@@ -2,7 +2,7 @@
 project cards, CSV export, share links and feedback records.
 
 Every number shown comes from a figure (DESIGN 3.4) returned by the chat engine, from the
-`DigitalIndex` or from `assistant.analysis`; nothing here computes a score. Text that may come
+`DigitalIndex` or from `assistant.index.analysis`; nothing here computes a score. Text that may come
 from outside (retrieved project text, front matter, the user's own question) is made inert before
 it reaches Markdown: no raw HTML, no images, no LaTeX.
 
@@ -13,7 +13,7 @@ imports Streamlit.
 - `safe_markdown`: escaping, inert answer Markdown, safe links
 - `labels`: values with units, ranks, provenance badges
 - `figure_table`: the figures table and the CSV download
-- `claim_marks`: the table's "verified" column (assistant.claims)
+- `claim_marks`: the table's "verified" column (assistant.index.claims)
 - `charts`: the answer's bar chart and the explorer's columns (Altair)
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls

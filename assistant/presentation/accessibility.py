@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.ui_text import Lang
+from assistant.presentation.ui_text import Lang
 
 #: Darker caption text (#57534e: 7.6:1 on white) and links (#1d4ed8: 6.7:1), and a focus ring that
 #: every keyboard-focusable element shows (#c2410c: 5.2:1 against white, WCAG 2.4.7 / 1.4.11).

@@ -15,8 +15,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from assistant.digital_index import DigitalIndex
-from assistant.numbers import format_number
+from assistant.core.numbers import format_number
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import AREA_IDS, OVERALL, Registry
+from assistant.index.scoring import SCORE_UNIT
 from assistant.presentation.explorer import ExplorerView
 from assistant.presentation.labels import (
     FigureDict,
@@ -27,9 +29,7 @@ from assistant.presentation.labels import (
     safe_metric_name,
     unit_label,
 )
-from assistant.registry import AREA_IDS, OVERALL, Registry
-from assistant.scoring import SCORE_UNIT
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 HIGHLIGHT_COLOUR = "#c2410c"
 OTHER_COLOUR = "#d6d3d1"

@@ -2,7 +2,7 @@
 
 Why on the page: a reader who sees a figure in the table and a number in the answer should be
 able to tell whether the two are the same claim, without trusting whoever wrote the answer. The
-marks come from `assistant.claims.verify_answer`, the same check `assistant verify` runs; they
+marks come from `assistant.index.claims.verify_answer`, the same check `assistant verify` runs; they
 are words, not only symbols, so a screen reader says them.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from assistant.claims import verify_answer
-from assistant.ui_text import Lang, text
+from assistant.index.claims import verify_answer
+from assistant.presentation.ui_text import Lang, text
 
 Mark = Literal["verified", "not_in_text", "forged", "unchecked"]
 

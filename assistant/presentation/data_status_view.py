@@ -1,6 +1,6 @@
-"""The sidebar's "Data status" section: assistant.data_status as two display tables.
+"""The sidebar's "Data status" section: assistant.index.data_status as two display tables.
 
-The counts are computed once, in assistant.data_status (the same as `assistant data status` and the
+The counts are computed once, in assistant.index.data_status (the same as `assistant data status` and the
 generated table of docs/data.md); this module only labels them in the interface language. Tables,
 not charts: a screen reader reads a table cell by cell with its row and column headers.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from assistant.data_status import PROVENANCE_ORDER, data_status, year_span
-from assistant.digital_index import DigitalIndex
+from assistant.index.data_status import PROVENANCE_ORDER, data_status, year_span
+from assistant.index.digital_index import DigitalIndex
 from assistant.presentation.labels import provenance_badge
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 
 def data_status_tables(index: DigitalIndex, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:

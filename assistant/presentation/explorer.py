@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from assistant.digital_index import DigitalIndex
-from assistant.numbers import format_number
-from assistant.plan import ToolCall
+from assistant.core.numbers import format_number
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import AREA_IDS, AREA_NAMES, OVERALL
 from assistant.presentation.labels import (
     FigureDict,
     finite_number,
@@ -24,11 +24,11 @@ from assistant.presentation.labels import (
     required_number,
     safe_metric_name,
 )
-from assistant.registry import AREA_IDS, AREA_NAMES, OVERALL
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
+from assistant.tools.plan import ToolCall
 
 if TYPE_CHECKING:
-    from assistant.chat import Engine
+    from assistant.answers.chat import Engine
 
 
 # --- explorer ------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from assistant.index.registry import Registry
+from assistant.index.scoring import COMPUTED_SOURCE
 from assistant.presentation.claim_marks import claim_marks, mark_text
 from assistant.presentation.labels import (
     FigureDict,
@@ -26,9 +28,7 @@ from assistant.presentation.labels import (
     safe_metric_name,
 )
 from assistant.presentation.safe_markdown import safe_url
-from assistant.registry import Registry
-from assistant.scoring import COMPUTED_SOURCE
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 CSV_FIELDS = (
     "ags", "municipality", "metric", "metric_name", "value", "score", "rank", "of", "unit", "year",

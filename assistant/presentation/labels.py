@@ -10,10 +10,10 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistant.numbers import format_number
-from assistant.registry import UNIT_LABELS, Registry, metric_name
-from assistant.scoring import SCORE_UNIT
-from assistant.ui_text import Lang, text
+from assistant.core.numbers import format_number
+from assistant.index.registry import UNIT_LABELS, Registry, metric_name
+from assistant.index.scoring import SCORE_UNIT
+from assistant.presentation.ui_text import Lang, text
 
 FigureDict = Mapping[str, Any]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.presentation.safe_markdown import escape_markdown, markdown_link
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 _STATUS_KEYS = frozenset({"status_planned", "status_running", "status_completed", "status_ongoing", "status_unknown"})
 

@@ -21,10 +21,10 @@ from typing import Any
 
 import altair as alt
 
+from assistant.core.settings import PROJECT_ROOT
+from assistant.index.registry import Registry
 from assistant.presentation.charts import HIGHLIGHT_COLOUR, OTHER_COLOUR
-from assistant.registry import Registry
-from assistant.settings import PROJECT_ROOT
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 GEO_DIR = PROJECT_ROOT / "assets" / "geo"
 GEOJSON_FILE = "ruhr_municipalities.geojson"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from assistant.text_safety import strip_invisible
+from assistant.core.text_safety import strip_invisible
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:=^])")
-#: Line breaks and tabs survive; every other invisible character (assistant.text_safety) goes.
+#: Line breaks and tabs survive; every other invisible character (assistant.core.text_safety) goes.
 _KEEP = "\n\r\t"
 
 

@@ -1,16 +1,16 @@
 """Share links: a URL that asks the same question again, in the same language, when opened.
 
 The question in a link comes from outside, so on the way back in it is treated like typed text
-from a stranger: cleaned by assistant.text_safety and cut to the length the chat engine accepts.
+from a stranger: cleaned by assistant.core.text_safety and cut to the length the chat engine accepts.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from assistant.text_safety import MAX_QUESTION_CHARS
-from assistant.text_safety import clean_question as clean_text
-from assistant.ui_text import Lang
+from assistant.core.text_safety import MAX_QUESTION_CHARS
+from assistant.core.text_safety import clean_question as clean_text
+from assistant.presentation.ui_text import Lang
 
 
 def clean_question(raw: object) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.ui_text import Lang
+from assistant.presentation.ui_text import Lang
 
 #: The body to turn to when a report to the operator brings no satisfactory answer (BGG NRW
 #: §§ 10d, 10e; BITV NRW §§ 9 ff.), and the monitoring body at IT.NRW.

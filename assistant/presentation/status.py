@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from assistant.digital_index import DigitalIndex
-from assistant.errors import AssistantError
+from assistant.core.errors import AssistantError
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import OVERALL
 from assistant.presentation.charts import figure_chart
 from assistant.presentation.labels import provenance_badge
 from assistant.presentation.ruhr_map import load_geo
 from assistant.presentation.safe_markdown import as_sentence
-from assistant.registry import OVERALL
-from assistant.ui_text import Lang, text
+from assistant.presentation.ui_text import Lang, text
 
 if TYPE_CHECKING:
-    from assistant.chat import Engine
-    from assistant.retrieval import IndexStatus
+    from assistant.answers.chat import Engine
+    from assistant.projects.retrieval import IndexStatus
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def backend_description(engine: Engine, lang: Lang) -> str:
 
 def project_index_status(engine: Engine) -> IndexStatus:
     """The project index's status; a missing or broken index is a status, never an exception."""
-    from assistant.retrieval import IndexStatus
+    from assistant.projects.retrieval import IndexStatus
 
     mode = "server" if engine.settings.chroma_host else "embedded"
     try:

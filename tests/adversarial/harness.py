@@ -36,14 +36,14 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 from streamlit.testing.v1 import AppTest
 
-from assistant.chat import Assistant, Engine, Reply
-from assistant.digital_index import DigitalIndex
-from assistant.disclosure import installation_paths
-from assistant.embeddings import HashingEmbedder
-from assistant.evaluation import expected_figure
-from assistant.plan import INTENTS
-from assistant.retrieval import ProjectSearch
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.answers.chat import Assistant, Engine, Reply
+from assistant.answers.evaluation import expected_figure
+from assistant.core.disclosure import installation_paths
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.index.digital_index import DigitalIndex
+from assistant.projects.embeddings import HashingEmbedder
+from assistant.projects.retrieval import ProjectSearch
+from assistant.tools.plan import INTENTS
 
 CATALOGUE = Path(__file__).with_name("cases.yaml")
 SHIPPED_DATA = PROJECT_ROOT / "index_data"

@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from assistant import chat
+from assistant.answers import chat
 from tests.adversarial.harness import (
     APP,
     ObedientModel,

@@ -26,17 +26,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chat import Assistant
-from assistant.data import load_registry
-from assistant.digital_index import DigitalIndex
-from assistant.errors import ImportRejectedError
-from assistant.import_report import ImportReport
-from assistant.importer import import_file
-from assistant.names import NameResolver
-from assistant.numbers import decimal_evidence, decimal_mark, detect_decimal_mark, format_number, parse_number
-from assistant.plan import INTENTS, TOOL_SIGNATURES, ConversationState
-from assistant.registry import Municipality, Registry
-from assistant.tools import Toolbox
+from assistant.answers.chat import Assistant
+from assistant.core.errors import ImportRejectedError
+from assistant.core.numbers import decimal_evidence, decimal_mark, detect_decimal_mark, format_number, parse_number
+from assistant.index.data import load_registry
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.import_report import ImportReport
+from assistant.index.importer import import_file
+from assistant.index.names import NameResolver
+from assistant.index.registry import Municipality, Registry
+from assistant.tools.plan import INTENTS, TOOL_SIGNATURES, ConversationState
+from assistant.tools.toolbox import Toolbox
 from tests.adversarial.harness import SHIPPED_DATA, Attack, ObedientModel, World, attack_fill, violations
 
 MAX_EXAMPLES = {"numbers": 300, "import": 60, "names": 300, "planner": 300, "ask": 200}

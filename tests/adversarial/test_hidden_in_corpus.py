@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant, Engine
-from assistant.chunking import inert_text
-from assistant.data import validate_data_dir
-from assistant.digital_index import DigitalIndex
-from assistant.plan import ToolCall
-from assistant.retrieval import ProjectHit
-from assistant.scoring import figure
-from assistant.tools import Toolbox
+from assistant.answers.chat import Assistant, Engine
+from assistant.index.data import validate_data_dir
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.scoring import figure
+from assistant.projects.chunking import inert_text
+from assistant.projects.retrieval import ProjectHit
+from assistant.tools.plan import ToolCall
+from assistant.tools.toolbox import Toolbox
 from tests.adversarial.harness import (
     ACTIVE_CONTENT,
     SHIPPED_DATA,

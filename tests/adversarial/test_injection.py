@@ -14,11 +14,11 @@ import json
 
 import pytest
 
-from assistant.chat import Assistant, Reply
-from assistant.guard import check_answer
-from assistant.plan import TOOL_SIGNATURES
-from assistant.settings import PROJECT_ROOT
-from assistant.tools import SCHEMAS, ToolResult
+from assistant.answers.chat import Assistant, Reply
+from assistant.answers.guard import check_answer
+from assistant.core.settings import PROJECT_ROOT
+from assistant.tools.plan import TOOL_SIGNATURES
+from assistant.tools.toolbox import SCHEMAS, ToolResult
 from tests.adversarial.harness import (
     SECRETS,
     Attack,

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant, Engine
-from assistant.disclosure import find_disclosures, installation_paths, redact_paths, secret_values
-from assistant.plan import ToolCall
-from assistant.retrieval import ProjectSearch
-from assistant.text_safety import MAX_QUESTION_CHARS, MAX_RAW_CHARS, clean_question
-from assistant.tools import Toolbox
-from assistant.vector_store import IndexUnavailableError
+from assistant.answers.chat import Assistant, Engine
+from assistant.core.disclosure import find_disclosures, installation_paths, redact_paths, secret_values
+from assistant.core.text_safety import MAX_QUESTION_CHARS, MAX_RAW_CHARS, clean_question
+from assistant.projects.retrieval import ProjectSearch
+from assistant.projects.vector_store import IndexUnavailableError
+from assistant.tools.plan import ToolCall
+from assistant.tools.toolbox import Toolbox
 from tests.adversarial.harness import Case, World, ask_case, case_problems, load_catalogue, violations
 from tests.chat_support import FakeProjects, ScriptedPlanner
 
@@ -58,7 +58,7 @@ def test_a_question_at_the_limit_is_planned(world: World) -> None:
 
 
 def test_megabytes_are_not_even_cleaned(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant import chat
+    from assistant.answers import chat
 
     seen: list[int] = []
     original = chat.clean_question

@@ -15,9 +15,9 @@ from typing import Any
 import anyio
 from mcp.client import Client
 
-from assistant.agent_service import AgentService
-from assistant.chat import Engine
-from assistant.mcp_server import build_server
+from assistant.answers.chat import Engine
+from assistant.service.agent_service import AgentService
+from assistant.service.mcp_server import build_server
 from tests.adversarial.harness import ACTIVE_CONTENT, World
 from tests.adversarial.test_hidden_in_corpus import INVISIBLE, POISONED
 

@@ -1,0 +1,1 @@
+"""From tool results to a checked answer: templates, the number guard, the chat engine, evaluation."""

@@ -1,0 +1,1 @@
+"""Settings, errors and text safety: what every other part may use and which uses nothing of them."""

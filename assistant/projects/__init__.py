@@ -1,0 +1,3 @@
+"""The project corpus: parsing, chunking, embedders, the vector store, keyword index, hybrid search and
+suggestions.
+"""

@@ -1,0 +1,87 @@
+"""The bodies of the project-entity tools: one named project, what a municipality could learn from
+another, and projects like a named one (their ToolSpec entries: assistant.tools.tool_specs).
+
+Figures come from the scoring module only (`scoring.figure`), project facts from the project
+index (the same cards the search returns), and every corpus text is made inert by
+`tool_impl._project_result` like every other project result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.core.errors import UnknownNameError
+from assistant.index.analysis import POPULATION_CLASSES, profile
+from assistant.index.registry import INDICATOR_IDS
+from assistant.index.scoring import figure
+from assistant.projects.suggestions import INDICATOR_QUERY
+from assistant.projects.topics import topic_label
+from assistant.tools.tool_impl import ToolContext, _project_result, _projects
+from assistant.tools.tool_results import Fact, ToolResult
+
+
+def get_project(ctx: ToolContext, project: str) -> ToolResult:
+    """One project by its corpus id: lead, partners, municipalities, status, funding, reusable part."""
+    hit = _projects(ctx).project(project, lang=ctx.lang)
+    if hit is None:
+        raise UnknownNameError("project", project, [])
+    card = hit.to_dict()
+    data = {"project": card["id"], "lead": card.get("lead"), "partners": card.get("partners") or []}
+    return _project_result(ctx, "get_project", [card], data=data)
+
+
+def learn_from(ctx: ToolContext, municipality: str, teacher: str, k: int) -> ToolResult:
+    """What `municipality` could learn from `teacher`: its weakest indicators where the teacher
+    scores higher (both as figures), and the teacher's projects on those topics."""
+    learner, model = ctx.resolve([municipality])[0], ctx.resolve([teacher])[0]
+    weak = [m for m in profile(ctx.table, ctx.registry, learner.ags).weaknesses if m in INDICATOR_IDS]
+    better = [m for m in weak if ctx.table.metric_scores(m)[model.ags] > ctx.table.metric_scores(m)[learner.ags]]
+    chosen = better[:3]
+    figures = [figure(ctx.table, ctx.registry, place.ags, m) for m in chosen for place in (learner, model)]
+    facts = [Fact(f"ruhr_average:{m}", float(ctx.table.means[m]), ctx.unit(m)) for m in chosen]
+    query = " ".join(INDICATOR_QUERY[m] for m in chosen[:2]) or model.name
+    source = _projects(ctx)
+    hits = [h.to_dict() for h in source.search(query, municipality=model.name, k=k, lang=ctx.lang)]
+    if len(hits) < k:  # the teacher's other projects still show what it does
+        seen = {h["id"] for h in hits}
+        more = [h.to_dict() for h in source.search(model.name, municipality=model.name, k=k, lang=ctx.lang)]
+        hits += [h for h in more if h["id"] not in seen][: k - len(hits)]
+    data = {"municipality": learner.name, "teacher": model.name, "weak_indicators": chosen}
+    return _project_result(ctx, "learn_from", hits, figures=figures, facts=facts, data=data)
+
+
+def _in_class(ctx: ToolContext, hit: dict[str, Any], population_class: str) -> bool:
+    """A region- or Kreis-wide project fits any class; a town project only with a town of the class."""
+    if hit.get("scope") in ("region", "kreis") or not hit.get("municipalities"):
+        return True
+    low, high = POPULATION_CLASSES[population_class]
+    for name in hit["municipalities"]:
+        try:
+            population = ctx.index.municipality(name).population
+        except UnknownNameError:
+            continue
+        if low <= population < high:
+            return True
+    return False
+
+
+def similar_projects(
+    ctx: ToolContext, project: str, query: str | None, municipality: str | None, kreis: str | None,
+    population_class: str | None, k: int,
+) -> ToolResult:
+    """Projects like `project` elsewhere: searched by its own title, topics and reusable part (plus
+    the user's words), the project itself excluded, filtered by place or population class."""
+    source = _projects(ctx)
+    reference = source.project(project, lang=ctx.lang)
+    if reference is None:
+        raise UnknownNameError("project", project, [])
+    topics = " ".join(topic_label(t, ctx.lang) for t in reference.topics)
+    text = " ".join(p for p in (query, reference.title, topics, reference.best_passage) if p)
+    name = ctx.resolve([municipality])[0].name if municipality else None
+    found = [h.to_dict() for h in source.search(text, municipality=name, kreis=kreis, k=k + 10, lang=ctx.lang)]
+    hits = [h for h in found if h["id"] != reference.id
+            and (population_class is None or _in_class(ctx, h, population_class))][:k]
+    data = {"project": reference.id, "title": reference.title, "municipality": name, "kreis": kreis,
+            "population_class": population_class, "query": query}
+    return _project_result(ctx, "similar_projects", hits, data=data)
+

@@ -1,0 +1,392 @@
+"""Rule tables of the offline planner: intent patterns, filler words, topics, numbers, weights.
+
+Kept apart from the planner's control flow so that a rule can be read, reviewed and extended in
+one place. Every pattern runs on the *skeleton* of a question: its words folded loosely (case,
+umlauts and "ue"/"u" spellings removed, see `names.fold_loose`) with recognised entities replaced
+by placeholders (`qmuni`, `qkreis`, `qplace`, `qgroup`, `qmetric`). So one pattern covers "über",
+"ueber" and "uber", and no rule can be fooled by a town whose name is also a word.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME = "qmuni", "qkreis", "qplace", "qgroup", "qmetric", "qproject"
+PLACEHOLDERS: Final = frozenset({MUNI, KREIS, PLACE, GROUP, METRIC, PROJECT_NAME})
+
+
+def loose(text: str) -> str:
+    """The last step of `names.fold_loose`: patterns and word lists must be spelt like the skeleton
+    ("does" becomes "dos", "value" becomes "valu"), so they are loosened where they are defined."""
+    return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{loose(a)})" for a in alternatives))
+
+
+def loose_re(pattern: str) -> re.Pattern[str]:
+    return re.compile(loose(pattern))
+
+
+def words(text: str) -> frozenset[str]:
+    """A whitespace-separated word list, loosened like the skeleton."""
+    return frozenset(loose(word) for word in text.split())
+
+
+# --- refusals: prompt injection and attempts to change data (checked first) --------------------
+INJECTION = _rx(
+    r"\b(ignorier\w*|vergiss|missacht\w*|ignore|disregard|forget|override)\b(?: \w+){0,5} "
+    r"(regeln|anweisung\w*|instruktion\w*|vorgaben|befehle|rules|instructions|guidelines|prompt)\b",
+    r"\bsystem ?prompt\b", r"\bsystemanweisung\w*", r"\bjailbreak\w*",
+    r"\b(developer|entwickler|admin|god) ?mod(e|us)\b",
+    r"\b(du bist|you are) (jetzt|nun|now|ab jetzt)\b", r"\bact as\b", r"\btu so als\b", r"\bpretend\b", r"\bsudo\b",
+    r"\b(zeig|nenn|gib|print|show|reveal|repeat)\w* (mir |me )?(deine|dein|your|the) "
+    r"(regeln|anweisungen|instructions|rules)\b",
+)
+WRITE = _rx(
+    r"\b(setze?|setzt|andere?|andert|losche?|loscht|uberschreib\w*|erhohe?|erhoht|senke?|manipulier\w*|"
+    r"korrigier\w*|trag\w*|update|set|change|delete|remove|overwrite|modify|increase|decrease|edit|alter|make)\b"
+    r"(?: \w+){0,7}? (auf|to|zu|zur) (\d+|platz|rang|rank|nummer|number|first|erste\w*|spitze|top)\b",
+    r"\b(losch\w*|delete|drop|remove|entfern\w*|uberschreib\w*|overwrite)\b(?: \w+){0,3} "
+    r"(qmuni|daten|werte?|tabelle|table|data|values?|index|eintrag|datensatz)\b",
+    r"^(bitte )?(mach|mache|make)\b(?: \w+){0,5} (zur|zum|zu|to|auf) (nummer|number|platz|rang|spitze|top|first|"
+    r"erste\w*|sieger\w*|\d+)\b",
+    r"\bdrop table\b", r"\binsert into\b", r"\bdelete from\b", r"\bupdate \w+ set\b", r"\btruncate\b",
+    r"\b(andere|aendere|change|edit|modify|update) (die |den |das |the )?"
+    r"(daten|werte|wert|data|values?|zahlen|scores?)\b",
+)
+
+# --- help and out of scope ------------------------------------------------------------------------
+HELP_STRONG = _rx(
+    r"\bwas kannst du\b", r"\bwas (kann|konnen|soll) (ich|man) (dich |hier |alles )*(fragen|tun|machen)\b",
+    r"\bwhat can (you|i) (do|ask)\b", r"\bwie funktionier(st|t) (du|das|der assistent|dieser chat)\b",
+    r"\bhow does (this|it) work\b", r"\bwer bist du\b", r"\bwho are you\b", r"\bwhat are you\b",
+    r"\bwelche fragen (kann|darf|soll|konnen) (ich|man)\b", r"\bbeispielfragen\b", r"\bexample questions\b",
+    r"\bwofur bist du\b", r"\bwhat is this (tool|assistant)\b",
+    r"\bwie (benutze|nutze|verwende) ich (dich|das|den assistenten)\b", r"\bhow (do|can) i use\b",
+)
+HELP_WEAK = _rx(
+    r"^(hilfe|help|hallo|hi|hey|hello|moin|servus|guten (tag|morgen|abend)|danke\w*|thanks|thank you|tschuss|bye|"
+    r"ok|okay|test)( \w+){0,3}$",
+)
+OUT_OF_SCOPE = _rx(
+    r"\b(wetter|weather|regen|rain|temperatur\w*|wettervorhersage|forecast|fussball\w*|football|soccer|bundesliga|"
+    r"meister|meisterschaft|champions|bvb|schalke|tabellenfuhrer|rezept\w*|recipe\w*|kochen|cook\w*|witz\w*|"
+    r"joke\w*|gedicht\w*|poem\w*|aktie\w*|stocks?|bitcoin|crypto\w*|lotto\w*|lottozahlen|horoskop\w*|horoscope|"
+    r"film\w*|movie\w*|kino|wahlen|election\w*|kanzler\w*|partei\w*|president|prasident\w*|uhrzeit|"
+    r"hauptstadt|urlaub\w*|vacation|holiday|hotels?|restaurants?|pizza|bier|beer|dating|ubersetz\w*|translate|"
+    r"hausaufgabe\w*|homework|aufsatz|essay|liebe|love|sex|waffen?|weapons?|bombe?|bomb|hack\w*|passwort\w*|"
+    r"password\w*|medizin|krankheit|arzt|doctor|steuer\w*|tax)\b",
+    r"\bwie spat\b", r"\bwhat time\b", r"\bwer wird\b", r"\bwho (will|won|wins)\b",
+)
+
+# --- method, indicators, findings ----------------------------------------------------------------
+METHOD = _rx(
+    r"\bwie (wird|werden|ist|sind|wurde|wurden) .{0,50}\b(berechnet|gemessen|ermittelt|erhoben|definiert|gewichtet|"
+    r"normalisiert|zusammengesetzt|gebildet|bewertet|skaliert|aggregiert)\b",
+    r"\b(berechnung\w*|methode|methodik|methodologie|definition|normalisierung|kappung|deckelung|gewichtung|"
+    r"berechnungsweise|skalierung|aggregation)\b",
+    r"\bwas (bedeutet|bedeuten|heisst|misst|messen|meint|ist gemeint|versteht man)\b", r"\bwofur steht\b",
+    r"\bwoher (kommen|stammen|hast du|habt ihr|haben sie) (die |deine |eure |ihre )?(daten|zahlen|werte)\b",
+    r"\b(datenquelle\w*|quellen)\b",
+    r"\bsynthetisch\w*\b", r"\bwie aktuell\b", r"\baus welchem jahr\b",
+    r"\b(wie viele|wieviele|how many) (kommunen|stadte|gemeinden|indikatoren|kennzahlen|bereiche|municipalities|towns|"
+    r"indicators|areas) (gibt es|umfasst|enthalt|sind im|sind es|are there|are in|does)\b",
+    r"\bhow (is|are|was|were|do you) .{0,50}\b(calculated|computed|measured|defined|weighted|normali[sz]ed|"
+    r"built|derived|scored|aggregated|calculate|compute)\b",
+    r"\b(methodology|method|definition|normali[sz]ation|weighting|formula)\b", r"\bwhat (does|do) .{0,50}\bmean\b",
+    r"\bwhere (does|do) (the |your )?(data|numbers|figures|values) come from\b", r"(?<!open )\b(data )?sources?\b",
+    r"\bsynthetic\b", r"\bprovenance\b", r"\bhow (recent|current|up to date)\b",
+)
+#: "Was ist X?" / "What is X?" reads as a definition only when no municipality is named.
+DEFINITION = _rx(r"^(und )?(was|what) (ist|sind|is|are) (ein |eine |der |die |das |a |an |the )?qmetric$",
+                 r"^(erklar\w*|explain|define|definiere) (mir |me )?(den |die |das |the )?(begriff |term )?qmetric$")
+INDICATORS = _rx(
+    r"\bwelche (indikatoren|kennzahlen|kennziffern|messgrossen|bereiche|dimensionen|teilindizes|metriken|"
+    r"themenfelder|merkmale|werte|daten)\b",
+    r"\b(liste|list|uberblick|ubersicht|overview)( uber| der| aller| of| of all| all| the)* "
+    r"(indikatoren|kennzahlen|indicators|metrics|bereiche|areas)\b",
+    r"\b(which|what) (indicators|metrics|areas|dimensions|measures|kpis)\b",
+    r"\bwhat do(es)? (you|the index) measure\b",
+    r"\balle (indikatoren|kennzahlen|bereiche)\b", r"\ball (the )?(indicators|metrics)\b",
+    r"\b(indikatoren|kennzahlen|indicators) (gibt es|hat der|does the|are there|in the|im bereich)\b",
+    r"\bwas (misst|erfasst|umfasst) (der|die) (qmetric|index)\b", r"\bwas wird (alles )?gemessen\b",
+    r"\bwelche daten (hast du|gibt es|enthalt)\b", r"\bwhat data do you have\b",
+)
+FINDINGS = _rx(
+    r"\b(metropolregion\w*|metropolitan|metropolen|andere\w* regionen|other regions|regionen im vergleich|"
+    r"handlungsfeld\w*|handlungsempfehlung\w*|empfehlungen|empfiehlt|recommendations?|recommends?|kernergebnis\w*|"
+    r"ergebnisse|key findings|findings|kernaussage\w*|vorreiter|frontrunners?|front runners?|studie|study|"
+    r"iw consult|veroffentlich\w*|published|publication|pressemitteilung|press release)\b",
+    r"\bwer hat (den|die|das) (qmetric|index|studie|ranking) (erstellt|gemacht|beauftragt|durchgefuhrt|erarbeitet)\b",
+    r"\bwho (made|created|commissioned|conducted|built|published)\b",
+)
+REGION_WORDS: Final = frozenset(
+    {"ruhrgebiet", "ruhrgebiets", "ruhrgebietes", "ruhrpott", "pott", "revier", "ruhr", "region", "regions",
+     "metropole", "rvr", "regionalverband", "ruhrregion", "ruhrgebietskommunen", "gesamtregion"}
+)
+
+# --- municipality-centred intents ----------------------------------------------------------------
+WHAT_IF = _rx(
+    r"\bwas (ware|wurde|passiert|passierte|geschieht|andert sich)\b.{0,60}\b(wenn|falls|bei|ohne)\b",
+    r"\bwas wenn\b", r"\bangenommen\b", r"\bwie (sahe|sieht|ware)\b.{0,50}\b(aus )?(wenn|falls|ohne)\b",
+    r"\b(wenn|falls)\b.{0,60}\b(doppelt\w*|zweifach\w*|dreifach\w*|vierfach\w*|halb\w*|nicht|starker|schwacher|"
+    r"mehr|weniger|\d+ ?fach|wichtiger|unwichtiger|hoher|geringer)\b.{0,30}\b(zahl\w*|gewicht\w*|einfliess\w*|"
+    r"ware|waren|wurde|gehen|ginge|eingehen|berucksichtigt)\b",
+    r"\b(doppelt|dreifach|starker|hoher|weniger|halb|geringer|anders|gleich) (stark )?gewichtet\b",
+    r"\b(gewicht\w*|gewichtung) .{0,30}\b(verdoppel\w*|verdreifach\w*|erhoh\w*|auf \d|halbier\w*|null|andern|anders)\b",
+    r"^(und |aber )?(ohne|without|excluding) qmetric", r"\b(wenn|falls|if) .{0,20}\b(ohne|without)\b",
+    r"\bwhat if\b", r"\b(would|wurde|ware|sahe)\b.{0,60}\b(without|ohne|excluding)\b",
+    r"\bif .{0,50}\b(counted|counts|count|weighted|weighed|mattered|had (double|twice|half|no|more))\b",
+    r"\b(double|triple|twice|half|more|less|zero|no|extra|higher|lower) (the )?weight\w*\b",
+    r"\bweigh\w* .{0,25}\b(double|twice|triple|three times|more|less|half|higher|lower|heavier)\b",
+    r"\b(andere|alternative|neue) gewicht\w*\b", r"\b(other|different|alternative) weights?\b",
+    r"\b(gleich|equal\w*) (gewicht\w*|weights?|weighted)\b", r"\bmit (doppeltem|dreifachem|halbem) gewicht\b",
+)
+REUSE = _rx(
+    r"\b(ubernehm\w*|ubernahm\w*|ubernommen|nachnutz\w*|nachmach\w*|nachahm\w*|abschau\w*|abgucken|abkupfern|"
+    r"kopier\w*|adaptier\w*|ubertrag\w*|lernen|lernt|profitier\w*|nachbau\w*|adopt\w*|reus\w*|re use|learn\w*|"
+    r"take over|replicat\w*|copy|borrow|transferable|transfer)\b",
+    r"\b(passen|passt|geeignet|sinnvoll) (zu|fur) qmuni\b", r"\bfur qmuni (passen|geeignet|sinnvoll|interessant)\b",
+    r"\b(empfiehlst|empfehlen|empfehlt|empfiehlt) (du |sie |ihr )?(fur )?qmuni\b", r"\bsuit\w* qmuni\b",
+    r"\brecommend\w* (for|to) qmuni\b", r"\b(would|could) (help|suit|fit|benefit) qmuni\b",
+    r"\b(helfen|helfe|nutzen) qmuni\b", r"\bqmuni (helfen|nutzen|weiterbringen)\b",
+)
+PROJECT = _rx(
+    r"\b(projekt|projekte|projekten|projekts|project|projects|initiative|initiativen|initiatives|vorhaben|"
+    r"modellprojekt\w*|leuchtturmprojekt\w*|pilotprojekt\w*|smart city projekt\w*|use cases?|anwendungsfall|"
+    r"anwendungsfalle|losungen|solutions|massnahmen|programme|best practices?|praxisbeispiel\w*|vorzeigeprojekt\w*)\b",
+    r"\bsmart (city|region|cities)\b", r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\b",
+    r"\bwho (is doing|does|works|is working|uses|runs)\b", r"\bbeispiele? (fur|zu|aus|von)\b",
+    r"\bexamples? (of|for)\b",
+)
+EXPLAIN = _rx(
+    r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
+    r"woran liegt|treiber|drivers?|schwachstellen|starken und schwachen|strengths and weaknesses)\b",
+    r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
+    r"\bwo (liegen|sind) (die |ihre |seine )?(starken|schwachen)\b",
+    r"\b(starken|schwachen|strengths|weaknesses) (von |of )?qmuni\b", r"\bqmuni\w* (starken|schwachen)\b",
+)
+PEERS = _rx(
+    r"\b(ahnlich\w*|vergleichbar\w*|peers?|peer group|vergleichsstadte|vergleichskommunen|vergleichsgruppe|"
+    r"similar|comparable|alike|strukturahnlich\w*|artverwandt\w*|zwilling\w*|twins?)\b",
+    r"\b(kommunen|stadte|gemeinden|orte|places|towns|cities|municipalities|others)\b.{0,15}\b(wie|like) qmuni\b",
+    r"\b(so|genauso|ebenso) (gross|aufgestellt|strukturiert) wie qmuni\b",
+)
+PROFILE = _rx(
+    r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|profile|overview|summary|"
+    r"dashboard|factsheet|fact sheet|everything)\b",
+    r"\balles (uber|zu|von)\b", r"\balle (werte|kennzahlen|indikatoren|zahlen|daten|ergebnisse) (von|fur|zu|uber)\b",
+    r"\btell me about\b", r"\ball (the )?(values|indicators|figures|numbers|data|results) (for|of|on)\b",
+    r"\bwhat do you know about\b", r"\bwas weisst du uber\b", r"\berzahl\w* (mir )?(was |etwas |mehr )?(uber|von)\b",
+    r"^(zeig\w*|show|gib)( mir| me)?( das| die| den)? qmuni( an)?$",
+)
+ABOVE_BELOW = _rx(
+    r"\b(uber|unter|uberm|unterm|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? "
+    r"\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
+    r"\b\w*(uberdurchschnittlich|unterdurchschnittlich)\w*\b",
+    r"\b(above|below|under|over)( the)?( \w+)? (average|mean)\b", r"\b(above|below)[ -]average\b",
+    r"\b(besser|schlechter|better|worse) (als|than)( der| den| dem| the)?( \w+)? "
+    r"\w*(durchschnitt\w*|schnitt|average)\b",
+    r"\b(uber|unter|above|below|over|under) 100( punkte?n?| points?)?\b",
+    r"^(und |and )?(liegt|liegen|ist|sind|is|are) .{0,40}\b(druber|daruber|drunter|darunter|above it|below it)\b",
+)
+BELOW_WORDS = loose_re(
+    r"\b(unter|unterhalb|drunter|darunter|\w*unterdurchschnittlich\w*|below|under|schlechter|worse)\b"
+)
+COMPARE_AVERAGE = _rx(
+    r"\b(vergleich\w*|verglichen|gegenuber|relativ|vs|versus|gemessen am|verhaltnis|abstand)\b.{0,30}"
+    r"\b\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
+    r"\b(compared?|comparison|relative|vs|versus|against|gap|distance|stack up)\b.{0,30}\baverage\b",
+    r"\bkreisdurchschnitt\w*\b", r"\bdurchschnitt des (kreises|qkreis)\b",
+    r"\b(vergleich|verglichen|compared?|relative) (zum|zur|mit dem|mit der|with the|to the|to its) "
+    r"(kreis|region|ruhrgebiet|rest|district|ruhr|revier)\b", r"\bwie weit (uber|unter)\b",
+    r"\bhow far (above|below)\b", r"\b(im|in) (durchschnitts|mittel)vergleich\b",
+)
+POSITION = _rx(
+    r"\b(platz|platze|platzier\w*|rang|range|rangplatz|position|tabellenplatz|ranking|rangliste|tabelle|rank|ranked|"
+    r"ranks|place|standing|wievielte\w*|stelle)\b",
+    r"\bwo (steht|liegt|landet|rangiert|befindet sich) qmuni\b", r"\bwhere (does|is|do) qmuni\b",
+    r"\bunter den (top|besten|ersten)\b", r"\b(among|in) the (top|best|bottom)\b", r"\bin den top\b",
+)
+LIST_QUESTION = loose_re(r"\b(welche\w*|wer|which|who|liste|list|zeig\w*|show|nenn\w*|name)\b")
+RANK = _rx(
+    r"\b(top|bottom|flop) ?\d*\b",
+    r"\b(beste|besten|bester|bestes|starkste\w*|schwachste\w*|schlechteste\w*|hochste\w*|niedrigste\w*|meiste\w*|"
+    r"wenigste\w*|fuhrend\w*|spitze|spitzenreiter|schlusslicht\w*|letzte\w*|ersten|vorne|hinten|ranking|rangliste|"
+    r"reihenfolge|sortier\w*|best|worst|weakest|strongest|highest|lowest|most|least|leading|leaders?|leads?|"
+    r"laggards?|lagging|top performers?|ranked|weakest|strongest)\b",
+    r"\bam (besten|schlechtesten|starksten|schwachsten|meisten|wenigsten|hochsten|niedrigsten|weitesten)\b",
+)
+BOTTOM_WORDS = loose_re(
+    r"\b(bottom|flop|schwachste\w*|schlechteste\w*|niedrigste\w*|wenigste\w*|schlusslicht\w*|letzte\w*|hinten|"
+    r"worst|weakest|lowest|least|laggards?|lagging|am (schlechtesten|schwachsten|wenigsten|niedrigsten))\b"
+)
+SINGULAR_RANK = loose_re(
+    r"\b(welche|welcher|which) (kommune|stadt|gemeinde|municipality|city|town|ort)\b"
+    r"|\b(wer|who) (hat|ist|liegt|has|is|leads)\b"
+)
+COMPARE = _rx(
+    r"\b(vergleich\w*|verglichen|vs|versus|gegen|gegenuber|compare\w*|comparison|against|unterschied\w*|difference)\b",
+    r"\b(besser|schlechter|starker|schwacher|better|worse|stronger|weaker) (als|than)\b",
+)
+REGION_FINDING_OVERRIDES = loose_re(r"\b(vergleich\w*|compared?|comparison|versus|vs|gegenuber)\b")
+
+# --- follow-ups -------------------------------------------------------------------------------------
+#: Words an elliptical follow-up may consist of besides entities ("und was ist mit qmuni?").
+FOLLOWUP_FILLER: Final = words(
+    "und and aber but oder or was ist mit what about how wie sieht siehts es aus bei beim on for fur in im dann denn "
+    "noch mal auch bitte please the die der das den dem zu zum zur of with vs versus so steht stehts da ab schneidet "
+    "does do it look looks is are jetzt now hier dort there gilt gleiche same selbe ok okay gut also dasselbe "
+    "regarding concerning hinsichtlich bezuglich sachen in terms at about to"
+)
+FOLLOWUP_START = loose_re(r"^(und|and|aber|but|what about|how about|dann|then|jetzt|now|ok|okay|auch|also|compared|"
+                          r"verglichen|im vergleich|versus|vs|"
+                            r"zeig\w*|show|was ist mit|wie ist es mit|wie sieht es)\b")
+
+#: Words that never name a metric or a place; whatever else remains may be a metric the user wants.
+FILLER: Final = words(
+    """
+    und oder aber der die das den dem des ein eine einen einem einer eines ist sind war waren wird werden wurde
+    hat haben hatte wie was wer wo wann warum wieso weshalb welche welcher welches welchen welchem im in ins bei
+    beim mit von vom zu zum zur fur uber unter nicht kein keine auch noch nur schon mir mich ich du dir dich wir uns
+    ihr sie es sich gibt gib zeig zeige zeigt bitte mal doch denn dann liegt liegen steht stehen schneidet schneiden
+    abschneiden abgeschnitten ab da dort hier als ob wenn kann kannst konnen konnte soll sollte muss gut gute guten
+    schlecht besser schlechter eigentlich etwa so sehr viel viele wenig aktuell aktuelle derzeit momentan heute
+    jetzt insgesamt stadt stadte kommune kommunen gemeinde gemeinden ort orte wert werte hoch hohe hoch niedrig
+    aus aussieht sieht gerade eher ganz dabei damit dazu davon daruber drin digital digitale digitaler
+    digitalisierung digitalisiert aufgestellt performance leistung abschneidet bereich thema sachen hinsichtlich
+    bezuglich punkto betrifft angeht steht's wirklich denn eigentlich genau konkret bitte danke sag sage nenn nenne
+    and or but the a an of is are was were be been does do did has have had what which who where when why how with
+    for from about than then this that these those there their they it its my me you your our show tell give list
+    please can could would should will in on at by to as so very much many well good bad doing do perform performs
+    performing fare fares faring stand stands score scores scored currently now today city cities town towns
+    municipality municipalities place places value values area digital digitalisation digitalization terms
+    regarding concerning look looks like auf welchem welchen welches wievielten wievielte gibt's gibts kriegt
+    bekommt erreicht erreichen hatte hatten sein seine ihre ihren unsere unserer mein meine dein deine euer
+    """
+)
+
+# --- numbers, population classes, weights ---------------------------------------------------------
+NUMBER_WORDS: Final = {
+    "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+    "zehn": 10, "elf": 11, "zwolf": 12, "funfzehn": 15, "zwanzig": 20, "one": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20,
+}
+_NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+RANK_N = _rx(
+    rf"\b(?:top|bottom|flop) ?{_NUM}\b",
+    rf"\b{_NUM} (?:besten|beste|starksten|schwachsten|schlechtesten|hochsten|niedrigsten|fuhrenden|best|worst|weakest|"
+    r"strongest|highest|lowest|leading|top|bottom|kommunen|stadte|gemeinden|municipalities|cities|towns|platze|places)\b",
+    rf"\b(?:letzten|ersten|besten|schwachsten|schlechtesten|last|first|best|worst|bottom|flop|platze|places) {_NUM}\b",
+)
+_POP_NUMBER = r"(\d{1,3}(?: \d{3})+|\d+(?: ?(?:tsd|tausend|k|000))?)"
+POP_BELOW = loose_re(rf"\b(?:unter|weniger als|bis|below|under|fewer than|less than|up to) {_POP_NUMBER}\b")
+POP_ABOVE = loose_re(rf"\b(?:uber|mehr als|ab|above|over|more than|at least) {_POP_NUMBER}\b")
+POP_BETWEEN = loose_re(rf"\b(?:zwischen|between) {_POP_NUMBER} (?:und|and) {_POP_NUMBER}\b")
+POP_WORDS = loose_re(r"\b(einwohner\w*|inhabitants|residents|people|bevolkerung|population)\b")
+POP_CLASS_WORDS: Final = (
+    (loose_re(r"\b(klein\w*|kleinstadt\w*|small\w*|tiny|little)\b"), "small"),
+    (loose_re(r"\b(mittelgross\w*|mittlere\w*|mittelstadt\w*|medium\w*|mid sized)\b"), "medium"),
+    (loose_re(r"\b(grossstadt\w*|grossen stadte|grosse stadte|big cities|large cities|major cities)\b"), "city"),
+    (loose_re(r"\b(grossere\w*|larger)\b"), "large"),
+)
+
+MULTIPLIERS: Final = (
+    (loose_re(r"\b(vierfach\w*|four times|4 ?fach|4x|x4)\b"), 4.0),
+    (loose_re(r"\b(dreifach\w*|verdreifach\w*|triple\w*|three times|thrice|3 ?fach|3x|x3)\b"), 3.0),
+    (loose_re(r"\b(doppelt\w*|zweifach\w*|verdoppel\w*|double\w*|twice|two times|2 ?fach|2x|x2)\b"), 2.0),
+    (loose_re(r"\b(halb\w*|half|halved|halbier\w*)\b"), 0.5),
+    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus|"
+              r"didn ?t|don ?t|doesn ?t|wouldn ?t|isn ?t|weren ?t|never|at all|keine rolle|no role)\b"), 0.0),
+    (loose_re(r"\b(starker|mehr|hoher|wichtiger|more|higher|stronger|heavier|extra)\b"), 2.0),
+    (loose_re(r"\b(weniger|schwacher|geringer|unwichtiger|less|lower|weaker|lighter)\b"), 0.5),
+)
+EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| of| auf| to)? (\d+(?: \d+)?)\b")
+CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
+
+# --- method topics and project topics -------------------------------------------------------------
+#: Keywords -> the method topics of `describe_method` (assistant.tools.tool_args.METHOD_TOPICS); else "overview".
+METHOD_TOPICS: Final = (
+    (loose_re(r"\b(gewicht\w*|weight\w*)\b"), "weights"),
+    (loose_re(r"\b(quelle\w*|sources?|woher|synthetisch\w*|synthetic|provenance|herkunft|aktuell|jahr|year|"
+                r"recent|current|official|offiziell\w*)\b"), "provenance"),
+    (loose_re(r"\b(ahnlich\w*|vergleichbar\w*|peers?|similar\w*)\b"), "peers"),
+    (loose_re(r"\b(rang\w*|rank\w*|platz\w*|reihenfolge)\b"), "ranks"),
+    (loose_re(r"\b(durchschnitt\w*|average|mittel\w*|100)\b"), "average"),
+    (loose_re(r"\b(normalis\w*|normaliz\w*|kappung|deckel\w*|cap|skalier\w*|scal\w*|punkte|scores?|"
+                r"berechne\w*|calculat\w*|comput\w*)\b"), "scores"),
+)
+#: Corpus topic vocabulary (corpus/README.md) keyed by loosely folded word stems, most specific first.
+TOPICS: Final = (
+    (r"luftqualitat\w*|luft|feinstaub\w*|sensor\w*|messnetz\w*|umweltsensor\w*|air quality|air|iot|lorawan|"
+     r"environment\w*|umweltdaten", "environment_sensors"),
+    (r"open data|offene daten|opendata|open government", "open_data"),
+    (r"datenplattform\w*|data platform\w*|urbane daten\w*|dashboard\w*|digitaler zwilling|digital twin\w*|"
+     r"datenhub\w*|data hub", "data_platform"),
+    (r"glasfaser\w*|breitband\w*|fibre|fiber|broadband|gigabit\w*|ftth|ftt[bh]", "broadband"),
+    (r"5g|mobilfunk\w*|funknetz\w*|wlan|wifi|wi fi|mobile network\w*", "mobile"),
+    (r"mobilitat\w*|verkehr\w*|parken|parkplatz\w*|parking|traffic|mobility|opnv|radverkehr|e mobilitat", "mobility"),
+    (r"energie\w*|energy|strom|warme\w*|solar\w*|photovoltaik", "energy"),
+    (r"klima\w*|climate|co2|emission\w*", "climate"),
+    (r"verwaltung\w*|online dienste|ozg|burgerservice\w*|e government|egovernment|administration|"
+     r"burgerdienste|behord\w*", "administration"),
+    (r"beteiligung\w*|burgerbeteiligung|partizipation|participation|mitmach\w*", "participation"),
+    (r"start ?ups?|startup\w*|grunder\w*|grundung\w*|founders?", "startups"),
+    (r"forschung\w*|research|hochschul\w*|universit\w*|wissenschaft\w*", "research"),
+    (r"bildung\w*|schule\w*|schul\w*|education|schools?", "education"),
+    (r"gesundheit\w*|health\w*|pflege\w*|krankenhaus\w*|hospital\w*", "health"),
+    (r"touris\w*", "tourism"),
+    (r"stadtentwicklung|quartier\w*|urban development|stadtumbau|innenstadt\w*", "urban_development"),
+    (r"it dienstleist\w*|rechenzentr\w*|cloud\w*|it services?|it infrastruktur", "it_services"),
+    (r"kooperation\w*|zusammenarbeit|interkommunal\w*|cooperation|netzwerk\w*|network(s|ing)?", "cooperation"),
+    (r"sicherheit\w*|security|cyber\w*|katastrophenschutz", "security"),
+    (r"wirtschaft\w*|economy|economic|mittelstand|gewerbe\w*|handel", "economy"),
+)
+TOPIC_RULES: Final = tuple((loose_re(rf"\b(?:{pattern})\b"), topic) for pattern, topic in TOPICS)
+#: Topics a question may name without saying "Projekte" and still be a project search.
+PROJECT_ONLY_TOPICS: Final = frozenset(
+    {"environment_sensors", "open_data", "data_platform", "mobility", "energy", "climate", "administration",
+     "participation", "education", "health", "tourism", "urban_development", "it_services", "cooperation", "security"}
+)
+#: Words dropped from a project or findings query (besides FILLER and entities).
+QUERY_FILLER: Final = words(
+    """
+    projekt projekte projekten projekts project projects initiative initiativen initiatives vorhaben gibt es
+    existieren existiert laufen lauft there any some welche which what gibt's beispiele beispiel examples example
+    zum thema themen topic topics bereich bereichen zu zur zum about on regarding for konnte konnten could would
+    ubernehmen ubernimmt nachnutzen adopt reuse take over learn lernen von anderen others other andere anderen
+    interessant interesting passen passt suit suits helfen help empfiehlst recommend recommended ruhrgebiet
+    region ruhr metropole aktuell aktuelle laufende current running bekannt known finde find such suche search
+    searching looking gemacht done macht does doing deal deals dealing concern concerning with mit welchen
+    exist exists existieren available verfugbar going happening passiert lauft s copy kopieren borrow adapt
+    adaptieren nachmachen abschauen um besser werden better become improve verbessern
+    """
+)
+
+#: Words that carry the intent, not the metric: never sent to the similarity fallback.
+INTENT_WORDS: Final = words(
+    """
+    grossstadte grossstadten kleinstadte kleinstadten mittelstadte mittelstadten kleinere grossere mittlere
+    top bottom flop beste besten bester bestes starkste starksten schwachste schwachsten schlechteste schlechtesten
+    hochste hochsten niedrigste niedrigsten meisten meiste wenigsten fuhrend fuhrenden fuhrende spitze vorne hinten
+    letzten ersten ranking rangliste reihenfolge sortiert best worst weakest strongest highest lowest most least
+    leading leaders leads lead platz platzierung position rang stelle tabelle rank ranked ranks standing durchschnitt
+    ruhrdurchschnitt ruhrgebietsdurchschnitt schnitt mittel mittelwert uberdurchschnittlich unterdurchschnittlich
+    average mean oberhalb unterhalb above below over vergleich vergleiche vergleichen verglichen versus gegenuber
+    compare compared comparison against unterschied difference starker schwacher stronger weaker besser schlechter
+    better worse profil steckbrief uberblick ubersicht zusammenfassung profile overview summary warum wieso weshalb
+    why erklare erklar erklaren explain grunde reasons ahnlich ahnliche ahnlichen vergleichbar vergleichbare
+    vergleichbaren similar comparable peers abschneiden schneidet abgeschnitten schneiden steht stehen liegt liegen
+    landet wo wert werte anteil quote hoch hohe hoher niedrig gering how does do fare fares rate rates share level
+    stand zeig zeige zeigen show list liste nenne nennen sag sage tell welche welcher which wer who kommune kommunen
+    stadte gemeinden municipalities cities towns ruhrgebiet ruhrgebiets region ruhr kreis ganz gesamten alle all
+    einwohnern einwohner inhabitants klein kleine kleinen small mittelgrosse grosse grossen big large aktuell
+    derzeit momentan eigentlich gerade bitte mal nochmal wieder dann denn also okay ok ja nein yes no vs und
+    punkte punkten points score scores wert index ranked place war waren jahr year entfernt weit weg far away
+    druber daruber drunter darunter
+    """
+)

@@ -1,0 +1,76 @@
+"""Cue patterns of the project intents: asking about a named project, learning from another
+municipality, "something like project X", and projects for the places weak on a metric.
+
+Cues are features, not decisions: `assistant.understanding.routing` weighs them with the entities found and the
+corpus support. Like every pattern in `assistant.understanding.intents` they run on the question's skeleton
+(loosely folded words, entities as placeholders; a named project is `qproject`).
+"""
+
+from __future__ import annotations
+
+from assistant.understanding.intents import loose_re
+
+#: "Was könnte Gladbeck von Oberhausen lernen?", "What can Hamm learn from Dortmund and Schwerte?"
+LEARN_FROM = loose_re(
+    r"qmuni\b.{0,60}\b(von|vom|from|bei) (der stadt |den stadten |the city of |the cities of )?qmuni\b"
+)
+LEARN_VERB = loose_re(
+    r"\b(lernen|lernt|lerne|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|nachmach\w*|nachnutz\w*|"
+    r"ubertrag\w*|vorbild\w*|kopier\w*|"
+    r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example)\b"
+)
+#: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",
+#: "qmuni's projects", "sich qmuni zum Vorbild".
+LEARN_SOURCE = loose_re(
+    r"\b(aus|von|vom|from|of|bei) qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
+)
+#: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
+SIMILAR_TO = loose_re(
+    r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
+    r" (ahnlich\w* )?(wie|like)\b"
+    r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|to|like) (der |die |das |den |dem |the )?"
+    r"(qproject|qmetric|\w+ausbau\w*)"
+    r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
+    r"|\b(ahnlich\w*|similar) (wie|to) qproject"
+)
+#: What a question asks about a project: lead, partners, funding, status, duration, members.
+ASPECT = loose_re(
+    r"\b(wer (leitet|finanziert|betreibt|fordert|macht|tragt|steckt|organisiert|ist)|finanzier\w*|gefordert|"
+    r"forder\w*|partner\w*|mitglied\w*|lauft|laufen|status|budget|kost\w*|wie lange|seit wann|bis wann|"
+    r"beteiligt|betreut|betreibt|leitet|ansprechpartner\w*|kontakt|"
+    r"who (runs|leads|funds|is behind|pays|are|is part|operates|manages)|funded|funding|funds|members?|"
+    r"partners?|running|how long|when|budget|cost\w*|part of|involved|operat\w*|manag\w*)\b"
+)
+#: "was ist/macht X", "what is X", "tell me about X", "X?" alone: a question about the named thing.
+ABOUT = loose_re(
+    r"\b(was (ist|macht|sind|misst|bietet|bringt|bedeutet|tut|heisst)|what (is|are|does)|tell me about|"
+    r"erzahl\w*|infos?|informationen|details|about|uber)\b|^(und |and )?(der |die |das |the )?qproject$"
+)
+#: Pronouns by which a follow-up refers to the project of the last answer.
+PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|it s|this|that|they|their|them)\b")
+#: "in Städten, die bei Glasfaser schwach sind", "where fibre is weak"
+WEAK_AT = loose_re(
+    r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
+    r"weak\w*|lagging|lag|behind|poor\w*|worst|low)\b"
+)
+#: Who does something, as opposed to how much of it there is: "Wer baut in Bochum das Glasfasernetz?",
+#: "Who links the fibre backbones ...?". The index has no actors, only the corpus does. Verbs of
+#: having, standing and ranking ("wer hat/liegt/ist") are not among them: those ask for a ranking.
+ACTOR = loose_re(
+    r"\bwer (baut\w*|kummert|betreibt|betreut|forscht|entwickelt|verbindet|koppelt|plant|organisiert|steckt|"
+    r"treibt|leitet|finanziert|fordert|unterstutzt|vernetzt|bietet|liefert|hat \w+ (gebaut|ausgebaut|verlegt)|"
+    r"ist (fur|zustandig|verantwortlich)|hat das gebaut|verlegt|ubernimmt)\b"
+    r"|\bwho (is |are |s )?(building|builds|built|links|linked|linking|connects|connected|runs|running|operates|"
+    r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
+    r"manages|coordinates|does research)\b"
+    r"|\b(welche|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
+    r"provider|providers|operator|operators|institute|institutes)\b"
+)
+#: Something being done, not a level: "Which fibre roll-outs are under way?", "Glasfaserausbau in
+#: Essen - was lief da?". Weighed with the corpus support, never alone.
+ACTIVITY = loose_re(
+    r"\b(roll ?outs?|rollouts?|under way|underway|ongoing|in progress|going on|was lief|was lauft|was tut sich|"
+    r"was passiert|gebaut|ausgebaut|verlegt|being built|being rolled out|aktuell laufend\w*)\b"
+)
+#: "Gibt es ...", "Is there ...", "Any ...": asks whether something exists, not how much of it.
+EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|does anyone|hat jemand)\b")

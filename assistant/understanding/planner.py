@@ -1,0 +1,340 @@
+"""The offline planner: a question (plus the conversation so far) becomes a `Plan` of tool calls.
+
+Deterministic and model-free, so the default install answers without network or LLM (DESIGN 1.2)
+and every decision can be tested. Three steps: `EntityFinder` finds places and metrics with their
+spans; the question's *skeleton* (loosely folded words, entities as placeholders) is matched
+against the rule tables in `assistant.understanding.intents` in a fixed priority order; the Plan is assembled
+with the tools' exact argument names (assistant.tools.plan.TOOL_SIGNATURES). Elliptical follow-ups
+("und Bochum?", "what about research?", "warum?") take what is missing from the
+ConversationState. The embedding fallback for paraphrased metrics runs only when no metric was
+found lexically and some content word is left over, so the common path stays well under 20 ms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistant.core.settings import Settings
+from assistant.core.text_safety import question_text
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import AREA_IDS, OVERALL
+from assistant.projects.embeddings import Embedder
+from assistant.tools.plan import ConversationState, Plan
+from assistant.understanding.entities import EntityFinder
+from assistant.understanding.intents import (
+    ABOVE_BELOW,
+    BELOW_WORDS,
+    COMPARE,
+    COMPARE_AVERAGE,
+    DEFINITION,
+    EXPLAIN,
+    FINDINGS,
+    INDICATORS,
+    INTENT_WORDS,
+    METHOD,
+    PEERS,
+    POSITION,
+    PROFILE,
+    PROJECT,
+    RANK,
+    REUSE,
+    WHAT_IF,
+    loose_re,
+)
+from assistant.understanding.plan_args import (
+    call,
+    method_topic,
+    population_class,
+    query_text,
+    rank_n,
+    rank_order,
+    topic,
+    weights,
+)
+from assistant.understanding.project_catalog import ProjectCatalog
+from assistant.understanding.routing import Evidence, rank_scorers
+from assistant.understanding.similarity import EmbedFn, MetricSimilarity
+from assistant.understanding.turn_projects import ProjectTurn
+
+#: Builders that answer before any place is checked (a refusal, help, weather).
+_NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
+_LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
+_SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
+
+
+class Turn(ProjectTurn):
+    """One question: its evidence is scored by every row of `assistant.understanding.routing.SCORERS`, and the
+    best-supported plan is built (a builder may decline; then the next best is tried)."""
+
+    def plan(self) -> Plan:
+        evidence = self.evidence_now = self.evidence()
+        for _, scorer in rank_scorers(evidence):
+            if scorer.build not in _NO_PLACE_NOTES:
+                self.note_places()
+            builder: Callable[[], Plan | None] = getattr(self, scorer.build)
+            found = builder()
+            if found is not None:
+                return found
+        return self.fallback()
+
+    def evidence(self) -> Evidence:
+        """The shared evidence the scorers read (corpus support is computed only if one asks)."""
+        catalog = self.planner.catalog
+        loose = " ".join(t.key for t in self.ents.tokens)
+        return Evidence(
+            self.skeleton, munis=len(self.munis), kreise=len(self.kreise), groups=len(self.groups),
+            outside=len(self.outside), metric=self.named_metric,
+            specific_metric=self.named_metric not in (None, OVERALL), region=self.region, topic=topic(self.ents),
+            projects=tuple(self.named_projects), fuzzy_project=any(p.fuzzy for p in self.ents.projects),
+            state_intent=self.state.intent, state_munis=len(self.state.municipalities),
+            state_project=self.state.project, followup_shape=self.followup_shape, elliptical=self.elliptical,
+            refers_back=self.refers_back, tokens=len(self.ents.tokens), content_words=len(self.content_words),
+            unknown_capitalised=self.unknown_capitalised(), population_class=population_class(loose) is not None,
+            project_noun=self.project_noun(),
+            support_fn=lambda: catalog.support(self.support_query()),
+            full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
+        )
+
+    # --- builders without a rule of their own -----------------------------------------------------
+    def refuse(self) -> Plan:
+        self.notices.append(self.t(
+            "Daten lassen sich im Chat nicht ändern, und Anweisungen im Text ändern die Regeln des Assistenten "
+            "nicht; die Werte stammen nur aus den geprüften Indexdaten.",
+            "Data cannot be changed through the chat, and instructions in a question do not change the "
+            "assistant's rules; values come only from the validated index data."))
+        return self.make("out_of_scope")
+
+    def help(self) -> Plan:
+        return self.make("help")
+
+    def outside_place(self) -> Plan:
+        return self.findings() if self.region or FINDINGS.search(self.skeleton) else self.make("unknown_municipality")
+
+    def project_search(self) -> Plan | None:
+        if self.evidence_now is not None and self.evidence_now.project_followup:
+            return self.projects_elsewhere()
+        return self.projects(force=True)
+
+    def what_if(self) -> Plan | None:
+        if not WHAT_IF.search(self.skeleton):
+            return None
+        area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
+        if assumed:
+            self.notices.append(self.t("Kein Faktor genannt: doppelte Gewichtung angenommen.",
+                                       "No factor given: double weight assumed."))
+        municipality = self.name(self.munis[0]) if self.munis else None
+        return self.make("what_if", [call("what_if_weights", area_weights=area_weights,
+                                          indicator_weights=indicator_weights, municipality=municipality)],
+                         self.munis[:1])
+
+    def indicators(self) -> Plan | None:
+        if not INDICATORS.search(self.skeleton) or self.munis:
+            return None
+        area = self.area_of(self.named_metric) if self.named_metric in AREA_IDS else None
+        return self.make("indicators", [call("list_indicators", area=area)], metric=area)
+
+    def method(self) -> Plan | None:
+        if not (METHOD.search(self.skeleton) or (DEFINITION.search(self.skeleton) and not self.munis)):
+            return None
+        metric = self.named_metric if self.named_metric != OVERALL else None
+        topic_name = method_topic(self.skeleton)
+        calls = []
+        if metric:  # a definition: the indicator list of its area carries name, unit and description
+            calls.append(call("list_indicators", area=self.area_of(metric)))
+        if not metric or topic_name not in ("overview", "scores"):
+            calls.append(call("describe_method", topic=topic_name))
+        return self.make("method", calls, self.munis, metric)
+
+    def reuse(self) -> Plan | None:
+        if not REUSE.search(self.skeleton):
+            return None
+        munis = self.munis or self.state_munis()
+        if not munis:
+            return self.projects(force=True)
+        query = query_text(self.ents, extra_filler=INTENT_WORDS) or None
+        return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),
+                                                     query=query, k=5)], munis[:1])
+
+    def projects(self, force: bool = False) -> Plan | None:
+        if not (force or PROJECT.search(self.skeleton)):
+            return None
+        munis = self.munis or self.state_munis()[:1] if not self.kreise else self.munis
+        municipality = self.name(munis[0]) if munis else None
+        query = query_text(self.ents, extra_filler=INTENT_WORDS) or municipality or self.text
+        return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
+                                                 kreis=self.kreise[0] if self.kreise else None,
+                                                 topic=topic(self.ents), k=5)], munis[:1])
+
+    def explain(self) -> Plan | None:
+        if not EXPLAIN.search(self.skeleton):
+            return None
+        munis = self.munis or list(self.state.municipalities)  # "warum?" can only mean the last ones
+        if not munis:
+            return self.findings() if self.region else self.ask_for_municipality()
+        metric = self.named_metric
+        return self.make("explain", [call("explain_score", municipality=m) for m in self.names(munis[:3])],
+                         munis[:3], metric)
+
+    def peers(self) -> Plan | None:
+        if not PEERS.search(self.skeleton):
+            return None
+        munis = self.munis or list(self.state.municipalities)
+        if not munis:
+            return self.ask_for_municipality()
+        return self.make("peers", [call("find_peers", municipality=self.name(munis[0]), k=5)], munis[:1])
+
+    def profile(self) -> Plan | None:
+        if not PROFILE.search(self.skeleton):
+            return None
+        munis = self.munis or (self.state_munis() if not self.metrics else [])
+        if not munis:
+            return None
+        return self.make("profile", [call("get_profile", municipality=m) for m in self.names(munis[:3])], munis[:3])
+
+    def above_below(self) -> Plan | None:
+        if not ABOVE_BELOW.search(self.skeleton):
+            return None
+        metric, unknown = self.metric_for()
+        if unknown:
+            return unknown
+        munis = self.munis
+        if not munis and not _LIST.search(self.skeleton) and _SINGULAR_VERB.search(self.skeleton):
+            munis = self.state_munis() or list(self.state.municipalities)
+        if munis:
+            return self.make("above_below", [call("get_metric", municipalities=self.names(munis), metric=metric)],
+                             munis, metric)
+        order = "bottom" if BELOW_WORDS.search(self.skeleton) else "top"
+        return self.make("above_below", [call("rank_municipalities", metric=metric, n=53, order=order,
+                                              **self.filters())], (), metric)
+
+    def compare_average(self) -> Plan | None:
+        sk = self.skeleton
+        if not (COMPARE_AVERAGE.search(sk) or (COMPARE.search(sk) and len(self.munis) == 1
+                                               and (self.region or self.kreise))):
+            return None
+        munis = self.munis or self.state_munis() or list(self.state.municipalities)
+        if not munis:
+            return self.findings() if self.region else None
+        metric, unknown = self.metric_for()
+        if unknown:
+            return unknown
+        return self.make("compare_average", [call("get_metric", municipalities=self.names(munis), metric=metric)],
+                         munis, metric)
+
+    def compare(self) -> Plan | None:
+        munis = self.munis
+        if len(munis) < 2:
+            if not (COMPARE.search(self.skeleton) and munis and self.state.municipalities):
+                return None
+            munis = [m for m in self.state.municipalities if m not in munis] + munis
+            if len(munis) < 2:
+                return None
+        metric, unknown = self.metric_for()
+        if unknown:
+            return unknown
+        return self.make("compare", [call("compare_municipalities", municipalities=self.names(munis[:10]),
+                                          metric=metric)], munis[:10], metric)
+
+    def position(self) -> Plan | None:
+        if not POSITION.search(self.skeleton):
+            return None
+        munis = self.munis or (self.state_munis() if not _LIST.search(self.skeleton) else [])
+        if not munis:
+            return None
+        metric, unknown = self.metric_for()
+        if unknown:
+            return unknown
+        return self.make("position", [call("get_metric", municipalities=self.names(munis), metric=metric)],
+                         munis, metric)
+
+    def rank(self) -> Plan | None:
+        if not (RANK.search(self.skeleton) or POSITION.search(self.skeleton)):
+            return None
+        if self.munis and not _LIST.search(self.skeleton):
+            metric, unknown = self.metric_for()
+            if unknown:
+                return unknown
+            return self.make("position", [call("get_metric", municipalities=self.names(self.munis), metric=metric)],
+                             self.munis, metric)
+        metric, unknown = self.metric_for()
+        if unknown:
+            return unknown
+        return self.make("rank", [call("rank_municipalities", metric=metric, n=rank_n(self.skeleton),
+                                       order=rank_order(self.skeleton), **self.filters())], (), metric)
+
+    def published(self) -> Plan | None:
+        """Words that only the published report can answer ("Metropolregionen", "Handlungsfelder")."""
+        return self.findings() if FINDINGS.search(self.skeleton) and not self.munis else None
+
+    def findings_rule(self) -> Plan | None:
+        """Region-level questions ("5G-Abdeckung im Ruhrgebiet") go to the findings, not to a municipality."""
+        return self.findings() if self.region and not self.munis else None
+
+    def value(self) -> Plan | None:
+        if not self.munis:
+            return None
+        metric, unknown = self.metric_for(inherit=False)
+        if unknown:
+            return unknown
+        return self.make("value", [call("get_metric", municipalities=self.names(self.munis), metric=metric)],
+                         self.munis, metric)
+
+    def fallback(self) -> Plan:
+        if self.ents.near_misses or self.slot_unknowns():
+            return self.unknown_place()
+        if self.kreise or self.groups or self.filters()["population_class"]:
+            metric, unknown = self.metric_for()
+            if unknown:
+                return unknown
+            return self.make("rank", [call("rank_municipalities", metric=metric, n=53, order=rank_order(self.skeleton),
+                                           **self.filters())], (), metric)
+        if self.metrics:
+            munis = self.state_munis()
+            if munis:
+                return self.rebuild("value", munis, self.named_metric or OVERALL)
+            return self.findings()
+        if self.residual() and self.state.municipalities and self.followup_shape:
+            metric, unknown = self.metric_for()
+            return unknown or self.rebuild("value", list(self.state.municipalities), metric)
+        return self.out_of_scope()
+
+
+class Planner:
+    """Offline natural-language planner over one DigitalIndex; cheap to call, build once.
+
+    `catalog` gives the planner the corpus projects as entities and the corpus support of a
+    question; by default it is read from the configured corpus directory (a missing corpus only
+    means no project evidence).
+    """
+
+    def __init__(self, index: DigitalIndex, embed: EmbedFn | Embedder | None = None,
+                 catalog: ProjectCatalog | None = None) -> None:
+        self.index = index
+        self.registry = index.registry
+        if catalog is None:
+            catalog = ProjectCatalog.load(Settings.from_env().corpus_dir, index.registry, dict(index.metric_forms))
+        self.catalog = catalog
+        #: metrics named with a project noun ("geförderte Forschungsprojekte"): not a project cue
+        self.project_metrics = frozenset(metric for form, metric in index.metric_forms.items()
+                                         if "projekt" in form.casefold() or "project" in form.casefold())
+        self.finder = EntityFinder(index.registry, index.metric_forms, index.resolver, catalog.names or None)
+        self.similarity = MetricSimilarity(index.registry, embed)
+
+    def plan(self, question: str, state: ConversationState | None = None) -> Plan:
+        """The plan for one question; `state` is read, never modified (the chat engine calls remember)."""
+        return Turn(self, question_text(question), state or ConversationState()).plan()
+
+    def warm_up(self) -> bool:
+        """Prepare the similarity fallback (embeds the indicator descriptions); False without an embedder."""
+        return self.similarity.warm_up()
+
+    def debug(self, question: str, state: ConversationState | None = None) -> dict[str, Any]:
+        """Debug view: entities and skeleton as the rules see them (for `assistant` debugging and tests)."""
+        turn = Turn(self, question_text(question), state or ConversationState())
+        return {"skeleton": turn.skeleton, "language": turn.lang,
+                "places": [(p.kind, p.name, p.text) for p in turn.ents.places],
+                "metrics": [(m.metric, m.text, m.via) for m in turn.ents.metrics],
+                "projects": [(p.project, p.text, p.fuzzy) for p in turn.ents.projects],
+                "scores": [(scorer.label, round(score, 3)) for score, scorer in rank_scorers(turn.evidence())],
+                "near_misses": [n.text for n in turn.ents.near_misses]}

@@ -1,0 +1,354 @@
+"""Routing by evidence: every intent scores the question, the best-supported plan wins.
+
+The planner used to try an ordered list of rules and take the first that matched, so a question
+that named a project ("Was macht CONNECTED.RUHR?") was lost to whichever numeric rule came first.
+Here each intent is an `IntentScorer`: a scoring function over one shared `Evidence` object (the
+entities found, cue words, how strongly the project corpus supports the question, the
+conversation state) and the name of the turn method that builds its plan. `rank` orders the
+scorers by score; the turn builds the best one, and if a builder declines (it needs a
+municipality and none is there) the next best is tried.
+
+Scores are on one scale: a cue that names an intent outright (a what-if phrase, "Methodik") is
+worth more than one that merely fits ("wo steht"); entities that an intent needs raise it, and
+contradicting evidence lowers it (a named project lowers the findings and out-of-scope readings).
+Each scorer is a small pure function and can be tested on its own; the invariants of issue 9 are
+tests on the table (tests/test_routing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from assistant.tools.plan import Intent
+from assistant.understanding.intents import (
+    ABOVE_BELOW,
+    COMPARE,
+    COMPARE_AVERAGE,
+    DEFINITION,
+    EXPLAIN,
+    FINDINGS,
+    HELP_STRONG,
+    HELP_WEAK,
+    INDICATORS,
+    INJECTION,
+    METHOD,
+    OUT_OF_SCOPE,
+    PEERS,
+    POSITION,
+    PROFILE,
+    PROJECT,
+    PROJECT_ONLY_TOPICS,
+    RANK,
+    REUSE,
+    WHAT_IF,
+    WRITE,
+)
+from assistant.understanding.intents_projects import (
+    ABOUT,
+    ACTIVITY,
+    ACTOR,
+    ASPECT,
+    EXISTS,
+    LEARN_FROM,
+    LEARN_SOURCE,
+    LEARN_VERB,
+    PROJECT_PRONOUN,
+    SIMILAR_TO,
+    WEAK_AT,
+)
+from assistant.understanding.project_catalog import NO_SUPPORT, Support
+
+#: BM25 support of the question's own words (places, metrics and fillers removed) by the corpus.
+STRONG_SUPPORT = 6.0  # a distinctive word of one project ("Kreislaufwirtschaft", "Rhinecloud")
+SOME_SUPPORT = 3.0  # content words the corpus speaks about
+#: One project clearly ahead: "Anlaufstelle für Gründer" (ruhrhub 29 vs 5), "Kreislaufwirtschaft" (13 vs 4.5).
+#: Region-level numeric words stay below it ("5G-Abdeckung" 5.8, "Glasfaser" 3.4 with margin 0.2).
+DECISIVE_SUPPORT, DECISIVE_MARGIN = 8.0, 4.0
+
+
+@dataclass
+class Evidence:
+    """Everything the scorers may look at, computed once per question (`support` lazily)."""
+
+    skeleton: str
+    munis: int = 0
+    kreise: int = 0
+    groups: int = 0
+    outside: int = 0
+    metric: str | None = None  # the named metric (indicator, area or overall), if any
+    specific_metric: bool = False  # an indicator or area, not just "Digital-Index"
+    region: bool = False  # "Ruhrgebiet", "Region" ...
+    topic: str | None = None  # a corpus topic named in the question
+    projects: tuple[str, ...] = ()  # corpus projects named in the question
+    fuzzy_project: bool = False  # the project name was read despite a typo
+    state_intent: Intent | None = None
+    state_munis: int = 0
+    state_project: str | None = None
+    followup_shape: bool = False
+    elliptical: bool = False
+    refers_back: bool = False
+    tokens: int = 0
+    content_words: int = 0
+    unknown_capitalised: bool = False  # a capitalised word no table knows (a place? a project?)
+    population_class: bool = False
+    project_noun: bool = False  # a compound naming projects ("Glasfaserprojekte", "Smart-City-Initiativen")
+    support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
+    #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
+    #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
+    full_support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
+
+    def cue(self, pattern: object) -> bool:
+        return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
+
+    @cached_property
+    def support(self) -> Support:
+        """Corpus support of the question's content words (computed only when a scorer asks)."""
+        return self.support_fn()
+
+    @cached_property
+    def full_support(self) -> Support:
+        """Corpus support of the content words including metric words (computed only when asked)."""
+        return self.full_support_fn()
+
+    @property
+    def numeric_shape(self) -> bool:
+        """A cue that only the index answers: a ranking, a comparison, an average, a position."""
+        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN, PROFILE,
+                                         PEERS, METHOD, INDICATORS, WHAT_IF))
+
+    @property
+    def project_followup(self) -> bool:
+        """A short turn after a project answer that moves to another place, no metric named:
+        "und in Duisburg?", "gibt's das auch im Kreis Unna?", "and is there anything like that in Hagen?".
+        A turn that asks for projects in its own words ("Welche Projekte zu Online-Anträgen gibt es in
+        Essen?") is a new search, not a follow-up."""
+        return (self.state_intent in PROJECT_INTENTS and bool(self.munis or self.kreise) and not self.metric
+                and not self.projects and self.tokens <= 12 and not self.cue(PROJECT) and not self.project_noun
+                and (self.elliptical or self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(SIMILAR_TO)))
+
+    @property
+    def strong_support(self) -> bool:
+        return self.support.score >= STRONG_SUPPORT
+
+    @property
+    def some_support(self) -> bool:
+        return self.support.score >= SOME_SUPPORT
+
+    @property
+    def decisive_support(self) -> bool:
+        return self.support.score >= DECISIVE_SUPPORT and self.support.margin >= DECISIVE_MARGIN
+
+    @property
+    def named_project(self) -> bool:
+        return bool(self.projects)
+
+    @property
+    def project_context(self) -> bool:
+        """A follow-up about the project of the last answer ("und wer finanziert das?")."""
+        return (self.state_project is not None and not self.projects and not self.munis and not self.metric
+                and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
+
+    @property
+    def numeric_entities(self) -> bool:
+        return bool(self.munis or self.metric or self.kreise or self.groups)
+
+
+Score = Callable[[Evidence], float]
+
+#: Intents whose answer is about projects: a short follow-up after one stays with projects.
+PROJECT_INTENTS: frozenset[Intent | None] = frozenset(
+    {"project_search", "project_info", "similar_projects", "learn_from", "reusable_projects", "projects_for_weak"})
+
+
+@dataclass(frozen=True)
+class IntentScorer:
+    """One row of the table: an intent, how well the evidence supports it, and the turn method
+    that builds its plan (which may return None: then the next best scorer is tried)."""
+
+    intent: Intent
+    score: Score
+    build: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.intent
+
+
+def _cue(value: float, *patterns: object) -> Score:
+    return lambda e: value if any(e.cue(p) for p in patterns) else 0.0
+
+
+# --- refusals and help -----------------------------------------------------------------------
+def refusal(e: Evidence) -> float:
+    return 1.0 if e.cue(WRITE) or e.cue(INJECTION) else 0.0
+
+
+def help_request(e: Evidence) -> float:
+    if e.tokens == 0 or e.cue(HELP_STRONG):
+        return 0.99
+    return 0.97 if e.cue(HELP_WEAK) and not e.munis and not e.metric and not e.projects else 0.0
+
+
+def off_topic(e: Evidence) -> float:
+    """Weather, football ...: only when neither the index nor the corpus supports the question."""
+    if not e.cue(OUT_OF_SCOPE) or e.metric or e.kreise or e.cue(PROJECT) or e.projects:
+        return 0.0
+    return 0.0 if e.strong_support else 0.96
+
+
+def outside_place(e: Evidence) -> float:
+    """A place outside the 53 and none of them: say so (or answer the region's findings), unless the
+    corpus clearly answers the rest ("Online-Dienste aller NRW-Kommunen" is about Servicekonto.NRW)."""
+    if not e.outside or e.munis or e.projects:
+        return 0.0
+    return 0.5 if not e.metric and e.decisive_support else 0.95
+
+
+# --- project intents -------------------------------------------------------------------------
+def learn_from(e: Evidence) -> float:
+    """Two municipalities, a verb of learning or taking over, and one of them marked as the source,
+    in any order: "A von B lernen", "Projekte aus B, die A übernehmen könnte", "What could A reuse from B"."""
+    if e.munis < 2 or not e.cue(LEARN_VERB):
+        return 0.0
+    return 0.94 if e.cue(LEARN_FROM) or e.cue(LEARN_SOURCE) else 0.0
+
+
+def similar_projects(e: Evidence) -> float:
+    if not e.cue(SIMILAR_TO):
+        return 0.0
+    if e.projects:
+        return 0.94
+    # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
+    return 0.9 if e.munis and (e.metric or e.topic) and (e.kreise or e.population_class or e.munis >= 2) else 0.0
+
+
+def projects_for_weak(e: Evidence) -> float:
+    return 0.93 if e.cue(PROJECT) and e.specific_metric and e.cue(WEAK_AT) and not e.munis else 0.0
+
+
+def project_info(e: Evidence) -> float:
+    """A named project, or a follow-up about the last one, or an unknown name the corpus knows."""
+    if e.projects:
+        if e.munis and e.metric and not e.cue(ABOUT) and not e.cue(ASPECT):
+            return 0.5  # "Wie steht Essen bei CONNECTED.ESSEN und Glasfaser?": the numbers come first
+        return 0.91 if not e.fuzzy_project else 0.89
+    if e.project_context:
+        return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT) else 0.0
+    support = e.support if e.unknown_capitalised and not e.numeric_entities and e.cue(ABOUT) else NO_SUPPORT
+    return 0.88 if support.score >= STRONG_SUPPORT and support.margin >= SOME_SUPPORT / 2 else 0.0
+
+
+def project_search(e: Evidence) -> float:
+    """Project words, or content words the corpus supports that no numeric reading explains."""
+    if e.cue(PROJECT) or e.project_noun:
+        return 0.84
+    if e.cue(ACTOR) and e.full_support.score >= SOME_SUPPORT:
+        return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
+    if e.project_followup:
+        return 0.83  # "und in Duisburg?" after a project answer
+    if not e.numeric_shape and not e.munis:
+        if e.cue(ACTIVITY) and e.full_support.score >= STRONG_SUPPORT:
+            return 0.8  # "Which fibre roll-outs are under way in the Ruhr?"
+        if e.cue(EXISTS) and e.full_support.score >= SOME_SUPPORT and e.content_words >= 2:
+            return 0.7  # "Is there research on the circular economy?"
+    if e.topic in PROJECT_ONLY_TOPICS and not e.metric:
+        return 0.66  # a topic only projects speak about ("Luftqualität", "Verwaltung"), no index metric
+    if e.munis:
+        return 0.0
+    if e.decisive_support:
+        return 0.8
+    if e.metric or e.kreise or e.groups:
+        return 0.0
+    if e.strong_support:
+        return 0.6
+    return 0.3 if e.some_support and e.content_words >= 2 else 0.0
+
+
+def reusable(e: Evidence) -> float:
+    return 0.86 if e.cue(REUSE) else 0.0
+
+
+# --- the index -------------------------------------------------------------------------------
+def indicators(e: Evidence) -> float:
+    return 0.9 if e.cue(INDICATORS) and not e.munis else 0.0
+
+
+def method(e: Evidence) -> float:
+    if e.cue(METHOD) and not (e.projects and e.cue(ABOUT)):
+        return 0.88
+    return 0.88 if e.cue(DEFINITION) and not e.munis else 0.0
+
+
+def findings_published(e: Evidence) -> float:
+    """Words only the published report answers ("Metropolregionen", "Handlungsfelder")."""
+    if not e.cue(FINDINGS) or e.munis or e.projects:
+        return 0.0
+    return 0.5 if e.decisive_support and not e.metric else 0.76
+
+
+def findings_region(e: Evidence) -> float:
+    """Region-level questions ("5G-Abdeckung im Ruhrgebiet") answer with the findings."""
+    if not e.region or e.munis or e.projects:
+        return 0.0
+    return 0.2 if e.decisive_support else 0.64
+
+
+def what_if(e: Evidence) -> float:
+    return 0.92 if e.cue(WHAT_IF) else 0.0
+
+
+def followup(e: Evidence) -> float:
+    if e.project_followup:
+        return 0.0  # project_search takes it
+    return 0.6 if e.elliptical and e.state_intent is not None and not e.projects else 0.0
+
+
+def value(e: Evidence) -> float:
+    return (0.58 + (0.02 if e.metric else 0.0)) if e.munis else 0.0
+
+
+def fallback(e: Evidence) -> float:
+    """Last resort: the builder decides between unknown place, a ranking, findings or out of scope."""
+    return 0.1
+
+
+#: The declared table. Equal scores keep this order (a deterministic tie-break, not a priority:
+#: no two scorers give the same value for the same cue).
+SCORERS: tuple[IntentScorer, ...] = (
+    IntentScorer("out_of_scope", refusal, "refuse", "refusal"),
+    IntentScorer("help", help_request, "help"),
+    IntentScorer("out_of_scope", off_topic, "out_of_scope", "off_topic"),
+    IntentScorer("unknown_municipality", outside_place, "outside_place"),
+    IntentScorer("learn_from", learn_from, "learn_from"),
+    IntentScorer("similar_projects", similar_projects, "similar_projects"),
+    IntentScorer("projects_for_weak", projects_for_weak, "projects_for_weak"),
+    IntentScorer("what_if", what_if, "what_if"),
+    IntentScorer("project_info", project_info, "project_info"),
+    IntentScorer("indicators", indicators, "indicators"),
+    IntentScorer("method", method, "method"),
+    IntentScorer("reusable_projects", reusable, "reuse"),
+    IntentScorer("project_search", project_search, "project_search"),
+    IntentScorer("explain", _cue(0.82, EXPLAIN), "explain"),
+    IntentScorer("peers", _cue(0.80, PEERS), "peers"),
+    IntentScorer("profile", _cue(0.78, PROFILE), "profile"),
+    IntentScorer("findings", findings_published, "findings", "findings_published"),
+    IntentScorer("above_below", _cue(0.74, ABOVE_BELOW), "above_below"),
+    IntentScorer("compare_average", lambda e: 0.72 if e.cue(COMPARE_AVERAGE) or e.cue(COMPARE) else 0.0,
+                 "compare_average"),
+    IntentScorer("compare", lambda e: 0.70 if e.munis >= 2 or (e.cue(COMPARE) and e.munis) else 0.0, "compare"),
+    IntentScorer("position", _cue(0.68, POSITION), "position"),
+    IntentScorer("rank", _cue(0.66, RANK, POSITION), "rank"),
+    IntentScorer("findings", findings_region, "findings_rule", "findings_region"),
+    IntentScorer("value", followup, "followup", "followup"),
+    IntentScorer("value", value, "value"),
+    IntentScorer("out_of_scope", fallback, "fallback", "fallback"),
+)
+
+
+def rank_scorers(evidence: Evidence, table: tuple[IntentScorer, ...] = SCORERS) -> list[tuple[float, IntentScorer]]:
+    """Scorers with a positive score, best first (stable: equal scores keep the table order)."""
+    scored = [(scorer.score(evidence), scorer) for scorer in table]
+    return sorted(((s, scorer) for s, scorer in scored if s > 0), key=lambda pair: -pair[0])

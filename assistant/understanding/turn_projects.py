@@ -1,0 +1,151 @@
+"""Plan builders of the project intents: a named project, learning from another municipality,
+projects like a named one, and projects for the places weak on a metric.
+
+They build on the same reading of the question as the numeric builders (`assistant.understanding.turn`), and
+take what a follow-up leaves out from the conversation: "und wer finanziert das?" after an answer
+about CONNECTED.ESSEN asks about CONNECTED.ESSEN.
+"""
+
+from __future__ import annotations
+
+from assistant.index.registry import OVERALL
+from assistant.projects.topics import topic_label
+from assistant.tools.plan import Plan
+from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
+from assistant.understanding.plan_args import call, query_text, topic
+from assistant.understanding.routing import STRONG_SUPPORT, Evidence
+from assistant.understanding.turn import TurnBase
+
+#: Compounds that name projects: "Glasfaserprojekte", "Smart-City-Initiativen", "Ausbauvorhaben".
+_PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "initiativen", "vorhaben")
+#: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
+_SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
+_SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
+
+_SIMILAR_WORDS = frozenset({"etwas", "ahnlich", "ahnliche", "ahnlichen", "ahnliches", "sowas", "something", "like",
+                            "similar", "anything", "dashboard", "kleine", "kleinen", "small", "gemeinden", "towns",
+                            "cities", "stadten", "other", "anderen", "sachen", "dinge", "plattform", "aber"})
+
+
+class ProjectTurn(TurnBase):
+    """Builders for project_info, learn_from, similar_projects and projects_for_weak."""
+
+    evidence_now: Evidence | None = None  # set by the planner before the builders run
+
+    def project_noun(self) -> bool:
+        """A word that is a compound ending in a project noun ("Glasfaserprojekte"): the metric finder
+        claims its first part, so the skeleton no longer shows the project cue."""
+        # a metric whose own name is about projects ("geförderte Forschungsprojekte") claims the word
+        own = [(m.start, m.end) for m in self.ents.metrics if m.metric in self.planner.project_metrics]
+        return any(t.key.endswith(_PROJECT_NOUN) and t.key not in _PROJECT_NOUN
+                   and not any(start <= t.start < end for start, end in own) for t in self.ents.tokens)
+
+    def projects_elsewhere(self) -> Plan | None:
+        """A short follow-up after a project answer, in another place: the same search there. The
+        words come from the last project search, else from the last project's topics."""
+        state = self.state
+        if state.intent == "project_search" and self.last_call("search_projects") is not None:
+            return self.projects_like_before(self.munis)  # same words and topic, the new place
+        query = state.last_query
+        if state.project is not None:
+            doc = self.planner.catalog.docs.get(state.project)
+            if doc is not None and (query is None or state.intent in ("project_info", "similar_projects")):
+                query = " ".join(topic_label(t, self.lang) for t in doc.topics)
+        if not query:
+            return None
+        municipality = self.name(self.munis[0]) if self.munis else None
+        return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
+                                                 kreis=self.kreise[0] if self.kreise else None, topic=None, k=5)],
+                         self.munis[:1])
+
+    def learner_and_teachers(self) -> tuple[str, list[str]]:
+        """Who learns and from whom, in any word order: a municipality after "aus/von/from/of" or
+        before "'s"/"zum Vorbild" is a teacher; the first other one learns."""
+        munis = list(self.munis)
+        sources = []
+        text = self.ents.text
+        for mention in self.ents.municipalities:
+            before = text[:mention.start].rstrip().casefold()[-12:]
+            after = text[mention.end:].lstrip(" '’").casefold()[:14]
+            if _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after):
+                sources.append(mention.value)
+        learner = next((m for m in munis if m not in sources), munis[0]) if sources else munis[0]
+        return learner, [m for m in munis if m != learner][:2]
+
+    # --- evidence helpers ------------------------------------------------------------------------
+    def unknown_capitalised(self) -> bool:
+        """A capitalised word no table knows, not at the start of the question ("die Rhinecloud")."""
+        common = self.planner.finder.common
+        single = len(self.ents.tokens) == 1
+        return any(
+            (i > 0 or single) and t.capitalised and len(t.key) >= 3 and t.key not in common
+            for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner
+        )
+
+    def support_query(self, keep_metrics: bool = False) -> str:
+        """The question's own words for the corpus support: no places (not even "essen" in "Was essen
+        wir heute?"), no metrics read exactly (unless `keep_metrics`: for weighing an actor or activity
+        question against its metric reading), no filler or intent words. A metric read only from a
+        compound ("Kreislaufwirtschaft") stays: the corpus may know the whole word."""
+        drop = FILLER | QUERY_FILLER | FOLLOWUP_FILLER | INTENT_WORDS | REGION_WORDS
+        kept_metrics = {m.start for m in self.ents.metrics if keep_metrics or m.via != "lexical"}
+        resolver = self.planner.index.resolver
+        kept = [t.text for i, t in enumerate(self.ents.tokens)
+                if (self.ents.owner.get(i) is None or (self.ents.owner.get(i) == "metric" and t.start in kept_metrics))
+                and t.key not in drop and resolver.resolve(t.text) is None]
+        return " ".join(kept)
+
+    # --- builders --------------------------------------------------------------------------------
+    def project_info(self) -> Plan | None:
+        project = self.named_projects[0] if self.named_projects else self.state.project
+        if project is None:
+            support = self.planner.catalog.support(self.support_query())
+            project = support.project if support.score >= STRONG_SUPPORT else None
+        if project is None:
+            return None
+        return self.make("project_info", [call("get_project", project=project)], self.munis, projects=[project])
+
+    def learn_from(self) -> Plan | None:
+        if len(self.munis) < 2:
+            return None
+        learner, teachers = self.learner_and_teachers()
+        calls = [call("learn_from", municipality=self.name(learner), teacher=self.name(t), k=3) for t in teachers]
+        return self.make("learn_from", calls, [learner, *teachers])
+
+    def similar_projects(self) -> Plan | None:
+        catalog = self.planner.catalog
+        reference = self.named_projects[0] if self.named_projects else self._described_project()
+        if reference is None:
+            return None
+        doc = catalog.docs.get(reference)
+        own = set(doc.municipalities) if doc else set()
+        elsewhere = [m for m in self.munis if self.name(m) not in own]
+        extra = " ".join(w for w in self.support_query().split() if w.casefold() not in _SIMILAR_WORDS) or None
+        filters = self.filters()
+        return self.make("similar_projects", [call(
+            "similar_projects", project=reference, query=extra,
+            municipality=self.name(elsewhere[0]) if elsewhere else None, kreis=filters["kreis"],
+            population_class=filters["population_class"], k=5)], elsewhere[:1], projects=[reference])
+
+    def _described_project(self) -> str | None:
+        """"den Glasfaserausbau in Bochum": the corpus project of that town that best fits the words."""
+        catalog = self.planner.catalog
+        towns = {self.name(m) for m in self.munis}
+        support = catalog.support(query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS))
+        for project in support.ranked:
+            doc = catalog.docs.get(project)
+            if doc is not None and towns & set(doc.municipalities):
+                return project
+        return None
+
+    def projects_for_weak(self) -> Plan | None:
+        metric = self.named_metric
+        if metric in (None, OVERALL):
+            return None
+        filters = self.filters()
+        query = query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS) or self.text
+        return self.make("projects_for_weak", [
+            call("rank_municipalities", metric=metric, n=5, order="bottom", **filters),
+            call("search_projects", query=query, municipality=None, kreis=filters["kreis"], topic=topic(self.ents),
+                 k=5),
+        ], (), metric)

@@ -1,0 +1,188 @@
+"""One question as the planner's rules see it: its entities, its skeleton, its language, whether it
+refers back to the conversation, and which metric it is about.
+
+Read once per turn and kept on the turn object, so that every rule works on the same reading
+and stays a few lines long. Resolving the metric lives here too because nearly every rule needs
+it, and it is where a paraphrase ("Schwimmbäder", "the crime rate") is either matched by the
+similarity fallback or turned into an honest 'unknown metric'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.index.registry import AREA_IDS, OVERALL, Registry, metric_name
+from assistant.tools.plan import ConversationState, Intent, Mention, Plan, ToolCall
+from assistant.understanding.entities import EntityFinder
+from assistant.understanding.intents import (
+    FILLER,
+    FOLLOWUP_FILLER,
+    FOLLOWUP_START,
+    GROUP,
+    INTENT_WORDS,
+    KREIS,
+    METRIC,
+    MUNI,
+    PLACE,
+    PLACEHOLDERS,
+    PROJECT_NAME,
+    QUERY_FILLER,
+    REGION_WORDS,
+    loose_re,
+    words,
+)
+from assistant.understanding.language import detect_language
+from assistant.understanding.metric_finder import MetricMention
+from assistant.understanding.places import AMBIGUOUS_STRONG, AMBIGUOUS_WEAK
+from assistant.understanding.plan_args import population_class
+from assistant.understanding.similarity import MetricSimilarity
+
+if TYPE_CHECKING:
+    from assistant.index.digital_index import DigitalIndex
+    from assistant.understanding.project_catalog import ProjectCatalog
+
+
+class PlannerParts(Protocol):
+    """What a reading needs from the planner (assistant.understanding.planner.Planner has it). A protocol, not an
+    import: the planner builds turns from this module, so this module must not import the planner."""
+
+    registry: Registry
+    finder: EntityFinder
+    similarity: MetricSimilarity
+    index: DigitalIndex
+    catalog: ProjectCatalog
+    project_metrics: frozenset[str]  # metrics one of whose forms names projects ("Forschungsprojekte")
+
+_PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group": GROUP, "metric": METRIC,
+                "project": PROJECT_NAME}
+_PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
+                    r"sie|es|er|dort|die stadt|diese stadt|dieser stadt|der stadt|dieser kommune|die kommune|"
+                    r"it|its|there|they|this city|that city|the city|this town|ihre|ihren|seine|seinen)\b")
+_INTENTISH = loose_re(r"durchschnitt|average|mittelwert|ranking|rangliste|platzierung|vergleich")
+_METRIC_BEFORE = words(
+    "bei beim in im hinsichtlich bezuglich punkto sachen zu zum zur der die das den dem des an am mit fur von "
+    "on at for of regarding terms about with in the its their"
+)
+
+_NOT_METRIC = FILLER | FOLLOWUP_FILLER | INTENT_WORDS | QUERY_FILLER | REGION_WORDS | AMBIGUOUS_STRONG | AMBIGUOUS_WEAK
+
+
+class QuestionReading:
+    """The question read once: entities, skeleton, language and follow-up shape, plus the helpers
+    and the metric resolution every rule builds on."""
+
+    def __init__(self, planner: PlannerParts, text: str, state: ConversationState) -> None:
+        self.planner, self.text, self.state = planner, text, state
+        self.registry = planner.registry
+        self.ents = planner.finder.find(text)
+        starts = ({p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
+                  | {p.start for p in self.ents.projects})
+        words = []
+        for i, token in enumerate(self.ents.tokens):
+            kind = self.ents.owner.get(i)
+            if kind is None:
+                words.append(token.key)
+            elif token.start in starts:
+                words.append(_PLACEHOLDER[kind])
+        self.skeleton = " ".join(words)
+        self.lang = detect_language(self.ents.blanked(), state.language if state.turns else "de")
+        self.munis = [p.value for p in self.ents.municipalities]
+        self.kreise = [p.value for p in self.ents.of_kind("kreis")]
+        self.groups = [p.value for p in self.ents.of_kind("group")]
+        self.outside = self.ents.of_kind("outside")
+        self.metrics = list(self.ents.metrics)
+        self.named_projects = list(dict.fromkeys(p.project for p in self.ents.projects))
+        self.region = any(t.key in REGION_WORDS for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner)
+        #: the skeleton's words without follow-up fillers ("und", "what about")
+        self.content_words = [w for w in words if w not in FOLLOWUP_FILLER]
+        self.elliptical = bool(self.content_words) and all(w in PLACEHOLDERS for w in self.content_words)
+        self.followup_shape = bool(FOLLOWUP_START.search(self.skeleton)) or len(self.content_words) <= 2
+        self.refers_back = self.followup_shape or bool(_PRONOUN.search(self.skeleton))
+        self.notices: list[str] = []
+        self.unresolved: list[Mention] = []
+
+    # --- helpers -----------------------------------------------------------------------------------
+    def t(self, de: str, en: str) -> str:
+        return de if self.lang == "de" else en
+
+    def name(self, ags: str) -> str:
+        return self.registry.municipality(ags).name
+
+    def names(self, agss: Sequence[str]) -> list[str]:
+        return [self.name(a) for a in agss]
+
+    def make(self, intent: Intent, calls: Sequence[ToolCall] = (), munis: Sequence[str] = (),
+             metric: str | None = None, projects: Sequence[str] = ()) -> Plan:
+        return Plan(intent, self.lang, tuple(calls), tuple(munis), metric, tuple(self.unresolved),
+                    tuple(dict.fromkeys(self.notices)), tuple(projects))
+
+    @property
+    def named_metric(self) -> str | None:
+        specific = [m.metric for m in self.metrics if m.metric != OVERALL]
+        return specific[0] if specific else (OVERALL if self.metrics else None)
+
+    def area_of(self, metric: str | None) -> str | None:
+        if metric is None or metric == OVERALL:
+            return None
+        return metric if metric in AREA_IDS else self.registry.indicator(metric).area
+
+    def state_munis(self) -> list[str]:
+        """Municipalities of the conversation, when the question refers back to them."""
+        if self.state.municipalities and self.refers_back:
+            return list(self.state.municipalities)
+        return []
+
+    def last_call(self, name: str) -> ToolCall | None:
+        return next((c for c in self.state.last_tool_calls if c.name == name), None)
+
+    def filters(self) -> dict[str, object]:
+        kreisfrei = {"kreisfrei": True, "kreisangehoerig": False}.get(self.groups[0]) if self.groups else None
+        loose = " ".join(t.key for t in self.ents.tokens)
+        return {"kreis": self.kreise[0] if self.kreise else None, "kreisfrei": kreisfrei,
+                "population_class": population_class(loose)}
+
+    # --- metric resolution -------------------------------------------------------------------------
+    def residual(self) -> str:
+        """Content words no rule explains: a metric the user named in their own words, perhaps."""
+        near = {n.start for n in self.ents.near_misses}
+        keep = [t for i, t in enumerate(self.ents.tokens)
+                if i not in self.ents.owner and t.start not in near and len(t.key) >= 3 and not t.key.isdigit()
+                and t.key not in _NOT_METRIC and not _INTENTISH.search(t.key)]
+        return self.text[keep[0].start : keep[-1].end] if keep else ""
+
+    def metric_slot(self, phrase: str) -> bool:
+        """Whether leftover words sit where a metric is named ("bei Schwimmbädern", "the crime rate"),
+        so a failed similarity match means 'unknown metric' rather than an unexplained filler word."""
+        start = self.text.find(phrase)
+        index = next((i for i, t in enumerate(self.ents.tokens) if t.start == start), 0)
+        before = self.ents.tokens[index - 1].key if index else ""
+        return before in _METRIC_BEFORE or (self.lang == "de" and index > 0 and phrase[:1].isupper())
+
+    def metric_for(self, inherit: bool = True) -> tuple[str, Plan | None]:
+        """Named metric, else a similarity match of the leftover words, else the conversation's, else overall."""
+        if self.named_metric:
+            return self.named_metric, None
+        phrase = self.residual()
+        if phrase:
+            match = self.planner.similarity.match(phrase)
+            if match:
+                metric = match[0]
+                label = metric_name(self.registry, metric, self.lang)
+                self.notices.append(self.t(f"„{phrase}“ als Kennzahl „{label}“ verstanden",
+                                           f"Read '{phrase}' as the indicator '{label}'"))
+                self.metrics.append(MetricMention(metric, phrase, 0, 0, "similarity"))
+                return metric, None
+            if not self.metric_slot(phrase):
+                return self._inherited_or_overall(inherit), None
+            ranked = [m for m, _ in self.planner.similarity.scores(phrase)][:3]
+            suggestions = ranked or self.planner.finder.metric_suggestions(phrase)
+            self.unresolved.append(Mention("metric", phrase, tuple(suggestions)))
+            self.notices.append(self.t(f"Im Digital-Index Ruhr gibt es keine Kennzahl zu „{phrase}“.",
+                                       f"The Digital-Index Ruhr has no indicator for '{phrase}'."))
+            return OVERALL, self.make("unknown_metric", munis=self.munis)
+        return self._inherited_or_overall(inherit), None
+
+    def _inherited_or_overall(self, inherit: bool) -> str:
+        """The conversation's metric when the question refers back to it (and may inherit), else overall."""
+        return self.state.metric if inherit and self.state.metric and self.refers_back else OVERALL
