@@ -45,9 +45,10 @@ def api(engine: Engine) -> Iterator[TestClient]:
 
 # --- state tokens ------------------------------------------------------------------------------------
 def test_state_token_round_trips_and_refuses_tampering() -> None:
-    state = ConversationState("value", ("05914000",), "fibre_households", "de",
-                              (ToolCall("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"}),),
-                              None, 1)
+    state = ConversationState(
+        intent="value", municipalities=("05914000",), metric="fibre_households", language="de",
+        last_tool_calls=(ToolCall("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"}),),
+        last_query=None, project="luft-hub", turns=1)
     token = encode_state(state, b"k" * 32)
     assert decode_state(token, b"k" * 32) == state
     version, _payload, signature = token.split(".")
