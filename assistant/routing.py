@@ -94,6 +94,7 @@ class Evidence:
     unknown_capitalised: bool = False  # a capitalised word no table knows (a place? a project?)
     population_class: bool = False
     project_noun: bool = False  # a compound naming projects ("Glasfaserprojekte", "Smart-City-Initiativen")
+    fake_role: bool = False  # a role header or chat-template tag in the raw text ("system:", "<|im_start|>")
     support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
     #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
     #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
@@ -183,7 +184,9 @@ def _cue(value: float, *patterns: object) -> Score:
 
 # --- refusals and help -----------------------------------------------------------------------
 def refusal(e: Evidence) -> float:
-    return 1.0 if e.cue(WRITE) or e.cue(INJECTION) else 0.0
+    """A request to change data, or an injection attempt: it dominates every other reading, so corpus
+    words in the attempt ("system", "admin") never lift it into a search."""
+    return 1.0 if e.fake_role or e.cue(WRITE) or e.cue(INJECTION) else 0.0
 
 
 def help_request(e: Evidence) -> float:
