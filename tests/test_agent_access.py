@@ -47,7 +47,7 @@ def api(engine: Engine) -> Iterator[TestClient]:
 def test_state_token_round_trips_and_refuses_tampering() -> None:
     state = ConversationState("value", ("05914000",), "fibre_households", "de",
                               (ToolCall("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"}),),
-                              None, 1)
+                              last_query=None, project="gelsenkirchen-vernetzte-stadt", turns=1)
     token = encode_state(state, b"k" * 32)
     assert decode_state(token, b"k" * 32) == state
     version, _payload, signature = token.split(".")

@@ -320,3 +320,16 @@ def test_numbers_and_punctuation_give_no_corpus_support(planner: Planner) -> Non
     assert ask(planner, "2023 2024 42").intent != "project_search"
     # a word with a digit in it is still a word: 5G is a topic
     assert ask(planner, "Welche 5G-Projekte gibt es?").intent == "project_search"
+
+
+def test_a_follow_up_after_a_search_asks_about_its_top_hit(planner: Planner) -> None:
+    state = ConversationState()
+    search = ask(planner, "Was macht Gelsenkirchen mit Umweltsensoren?")
+    assert search.intent == "project_search"
+    state.remember(search, top_project="gelsenkirchen-vernetzte-stadt")
+    assert state.project == "gelsenkirchen-vernetzte-stadt"
+    follow = ask(planner, "und wer bezahlt das?", state)
+    assert (follow.intent, project_of(follow)) == ("project_info", "gelsenkirchen-vernetzte-stadt")
+    # a numeric answer lists no project: nothing to refer back to
+    state.remember(ask(planner, "Wie steht Essen bei Glasfaser?"), top_project="breitband-essen")
+    assert state.project is None
