@@ -72,5 +72,10 @@ ACTIVITY = loose_re(
     r"\b(roll ?outs?|rollouts?|under way|underway|ongoing|in progress|going on|was lief|was lauft|was tut sich|"
     r"was passiert|gebaut|ausgebaut|verlegt|being built|being rolled out|aktuell laufend\w*)\b"
 )
+#: Asks what happened or is happening, never how much: "Glasfaserausbau in Essen – was lief da?".
+HAPPENING = loose_re(
+    r"\b(was lief|was lauft|was tut sich|was passiert|was ist (da )?passiert|was wurde (da )?gemacht|"
+    r"what happened|what s happening|what is happening|what s going on|what is going on|what was done)\b"
+)
 #: "Gibt es ...", "Is there ...", "Any ...": asks whether something exists, not how much of it.
 EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|does anyone|hat jemand)\b")

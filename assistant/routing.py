@@ -50,6 +50,7 @@ from assistant.intents_projects import (
     ACTOR,
     ASPECT,
     EXISTS,
+    HAPPENING,
     LEARN_FROM,
     LEARN_SOURCE,
     LEARN_VERB,
@@ -252,6 +253,8 @@ def project_search(e: Evidence) -> float:
         return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
     if e.project_followup:
         return 0.83  # "und in Duisburg?" after a project answer
+    if e.cue(HAPPENING) and not e.numeric_shape and e.full_support.score >= STRONG_SUPPORT:
+        return 0.7  # "Glasfaserausbau in Essen – was lief da?": what happened is told by projects, not by a value
     if not e.numeric_shape and not e.munis:
         if e.cue(ACTIVITY) and e.full_support.score >= STRONG_SUPPORT:
             return 0.8  # "Which fibre roll-outs are under way in the Ruhr?"

@@ -333,3 +333,23 @@ def test_a_follow_up_after_a_search_asks_about_its_top_hit(planner: Planner) -> 
     # a numeric answer lists no project: nothing to refer back to
     state.remember(ask(planner, "Wie steht Essen bei Glasfaser?"), top_project="breitband-essen")
     assert state.project is None
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("was ist das Lamar-Institut", "lamarr-institut"),  # "Institut" is also a metric word
+    ("Was ist der Digital Campus Zollverain?", "digital-campus-zollverein"),
+])
+def test_a_misspelt_project_name_keeps_the_metric_word_inside_it(planner: Planner, question: str,
+                                                                 project: str) -> None:
+    plan = ask(planner, question)
+    assert (plan.intent, project_of(plan)) == ("project_info", project)
+
+
+def test_what_happened_in_a_town_is_told_by_projects_but_how_much_by_the_index(planner: Planner) -> None:
+    happened = ask(planner, "Glasfaserausbau in Essen – was lief da?")
+    assert happened.intent == "project_search"
+    assert happened.tool_calls[0].args["municipality"] == "Essen"
+    assert ask(planner, "Wie viel Glasfaser hat Essen?").intent == "value"
+    # the cue alone is not enough: the corpus must speak about the rest of the question
+    assert rank_scorers(Evidence("qmetric in qmuni was lief da", munis=1, metric="fibre_households",
+                                 tokens=6))[0][1].intent == "value"
