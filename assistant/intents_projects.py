@@ -32,6 +32,8 @@ SIMILAR_TO = loose_re(
     r"(qproject|qmetric|\w+ausbau\w*)"
     r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
+    r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
+    r"|\b(was|etwas|something|anything) (ahnlich\w*|vergleichbar\w*|similar|comparable)\b"  # "was Vergleichbares"
 )
 #: What a question asks about a project: lead, partners, funding, status, duration, members.
 ASPECT = loose_re(

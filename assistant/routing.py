@@ -149,7 +149,8 @@ class Evidence:
     @property
     def project_context(self) -> bool:
         """A follow-up about the project of the last answer ("und wer finanziert das?")."""
-        return (self.state_project is not None and not self.projects and not self.munis and not self.metric
+        return (self.state_project is not None and not self.projects and not self.munis and not self.kreise
+                and not self.metric
                 and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
 
     @property

@@ -353,3 +353,20 @@ def test_what_happened_in_a_town_is_told_by_projects_but_how_much_by_the_index(p
     # the cue alone is not enough: the corpus must speak about the rest of the question
     assert rank_scorers(Evidence("qmetric in qmuni was lief da", munis=1, metric="fibre_households",
                                  tokens=6))[0][1].intent == "value"
+
+
+def test_so_ein_x_wie_in_a_town_asks_for_similar_projects_in_the_kreis(planner: Planner) -> None:
+    plan = ask(planner, "so ein Glasfaserprojekt wie in Bochum, gibts das auch im Kreis Unna?")
+    assert plan.intent == "similar_projects"
+    assert project_of(plan) == "glasfaser-bochum"
+    assert plan.tool_calls[0].args["kreis"] == "Kreis Unna"
+
+
+def test_a_new_place_after_a_project_answer_is_a_search_there_not_about_the_project(planner: Planner) -> None:
+    state = ConversationState(intent="project_info", project="dos-2030", municipalities=("05913000",))
+    for question in ("gibt's was Vergleichbares im Kreis Unna?", "gibt's das auch im Kreis Unna?"):
+        plan = ask(planner, question, state)
+        assert plan.intent == "project_search", question
+        assert plan.tool_calls[0].args["kreis"] == "Kreis Unna"
+    # without a project answer before it, "vergleichbar" still asks for peers
+    assert ask(planner, "Gibt es was Vergleichbares wie Herne?").intent == "peers"
