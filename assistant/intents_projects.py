@@ -29,11 +29,12 @@ SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
     r" (ahnlich\w* )?(wie|like)\b"
     r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|to|like) (der |die |das |den |dem |the )?"
-    r"(qproject|qmetric|\w+ausbau\w*)"
+    r"(qproject|qmetric|qmuni|\w+ausbau\w*)"
     r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
     r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
     r"|\b(was|etwas|something|anything) (ahnlich\w*|vergleichbar\w*|similar|comparable)\b"  # "was Vergleichbares"
+    r"|\b(andere\w*|weitere\w*|other|more)\b.{0,60}\b(wie|like) (der |die |das |den |dem |the )?qproject\b"
 )
 #: What a question asks about a project: lead, partners, funding, status, duration, members.
 ASPECT = loose_re(

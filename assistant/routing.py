@@ -242,6 +242,8 @@ def project_info(e: Evidence) -> float:
         return 0.91 if not e.fuzzy_project else 0.89
     if e.project_context:
         return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT) else 0.0
+    if e.cue(ASPECT) and not e.munis and not e.cue(PROJECT) and not e.numeric_shape and e.decisive_support:
+        return 0.87  # "what's the status of the wir4 broadband rollout?": an aspect of the one project meant
     support = e.support if e.unknown_capitalised and not e.numeric_entities and e.cue(ABOUT) else NO_SUPPORT
     return 0.88 if support.score >= STRONG_SUPPORT and support.margin >= SOME_SUPPORT / 2 else 0.0
 

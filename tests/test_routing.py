@@ -370,3 +370,21 @@ def test_a_new_place_after_a_project_answer_is_a_search_there_not_about_the_proj
         assert plan.tool_calls[0].args["kreis"] == "Kreis Unna"
     # without a project answer before it, "vergleichbar" still asks for peers
     assert ask(planner, "Gibt es was Vergleichbares wie Herne?").intent == "peers"
+
+
+def test_an_aspect_of_the_one_project_the_corpus_points_to_is_project_info(planner: Planner) -> None:
+    plan = ask(planner, "what's the status of the wir4 broadband rollout?")
+    assert (plan.intent, project_of(plan)) == ("project_info", "breitband-wir4")
+    # without one project clearly ahead, an aspect question stays a search
+    assert ask(planner, "Wer finanziert den Glasfaserausbau?").intent == "project_search"
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("gibt es noch andere kommunale it dienstleister so wie das krzn?", "krzn"),
+    ("are there projects similar to Gelsenkirchen's sensor network that would suit smaller towns?",
+     "gelsenkirchen-vernetzte-stadt"),
+])
+def test_others_like_a_project_or_a_towns_project_are_similar_projects(planner: Planner, question: str,
+                                                                       project: str) -> None:
+    plan = ask(planner, question)
+    assert (plan.intent, project_of(plan)) == ("similar_projects", project)
