@@ -33,6 +33,7 @@ SIMILAR_TO = loose_re(
     r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
     r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
+    r"|\b(hat|haben|gibt s|gibts|gibt es) (\w+ )?(so was|sowas|so etwas) auch\b"  # "hat so was auch ne kleinere Stadt?"
     r"|\b(was|etwas|something|anything) (ahnlich\w*|vergleichbar\w*|similar|comparable)\b"  # "was Vergleichbares"
     r"|\b(andere\w*|weitere\w*|other|more)\b.{0,60}\b(wie|like) (der |die |das |den |dem |the )?qproject\b"
 )

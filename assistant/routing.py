@@ -227,7 +227,8 @@ def similar_projects(e: Evidence) -> float:
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
-    return 0.9 if e.munis and (e.metric or e.topic) and (e.kreise or e.population_class or e.munis >= 2) else 0.0
+    described = e.metric or e.topic or e.strong_support  # "Ein Masterplan wie der (in) Duisburg"
+    return 0.9 if e.munis and described and (e.kreise or e.population_class or e.munis >= 2) else 0.0
 
 
 def projects_for_weak(e: Evidence) -> float:

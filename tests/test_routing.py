@@ -388,3 +388,11 @@ def test_others_like_a_project_or_a_towns_project_are_similar_projects(planner: 
                                                                        project: str) -> None:
     plan = ask(planner, question)
     assert (plan.intent, project_of(plan)) == ("similar_projects", project)
+
+
+def test_a_towns_project_described_in_words_for_smaller_towns_is_similar_projects(planner: Planner) -> None:
+    plan = ask(planner, "Ein Masterplan wie der Digitales Duisburg – hat so was auch ne kleinere Stadt?")
+    assert (plan.intent, project_of(plan)) == ("similar_projects", "masterplan-digitales-duisburg")
+    assert plan.tool_calls[0].args["population_class"] == "small"
+    # a town and a size class without a described project stay with the index
+    assert ask(planner, "Hat Duisburg so was auch wie kleinere Städte?").intent != "similar_projects"
