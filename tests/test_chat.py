@@ -375,3 +375,11 @@ def test_a_defect_below_ask_is_logged_and_answered_without_a_traceback(
     assert reply.answer.startswith("Entschuldigung, bei dieser Frage ist ein interner Fehler aufgetreten")
     assert reply.figures == []
     assert any("template defect" in (r.exc_text or "") for r in caplog.records)
+
+
+def test_the_conversation_remembers_the_top_hit_of_a_project_search(index: DigitalIndex) -> None:
+    assistant = Assistant(project_engine(index, ["luft-hub", "kdn"]))
+    assistant.ask("Luftprojekte?")
+    assert assistant.state.project == "luft-hub"  # "und wer bezahlt das?" asks about it
+    assistant.ask("Wie steht Hagen bei 5G?")
+    assert assistant.state.project is None

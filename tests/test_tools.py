@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,32 @@ def test_get_metric_for_one_municipality_adds_its_structural_peers() -> None:
                                                                 "metric": "fibre_households"}), "de")
     assert both.data["peers"] == []
     assert len(both.figures) == 2
+
+
+@dataclass
+class _Reference:
+    id: str = "smart-city-bochum"
+    title: str = "Smart City Bochum"
+    topics: tuple[str, ...] = ("smart_city",)
+    best_passage: str = "Eine Plattform der Stadt."
+
+
+class _SimilarSource(FakeProjects):
+    def project(self, project_id: str, *, lang: str = "de") -> _Reference | None:
+        return _Reference() if project_id == "smart-city-bochum" else None
+
+
+def test_similar_projects_reorder_by_population_class_but_keep_the_most_similar(index: DigitalIndex) -> None:
+    # most similar first; Holzwickede is a small town, Hagen a city, the Kreis project is Kreis-wide
+    source = _SimilarSource(hits=[
+        project("smart-city-bochum", municipalities=["Bochum"]),  # the reference itself: never listed
+        project("kreis-weit", municipalities=["Kamen", "Holzwickede"], scope="kreis"),
+        project("hagen-stadt", municipalities=["Hagen"]),
+        project("klein", municipalities=["Holzwickede"]),
+        project("weit-weg", municipalities=["Holzwickede"]),  # small, but less similar than the top k
+    ])
+    result = Toolbox(index, source).execute(call("similar_projects", project="smart-city-bochum",
+                                                 population_class="small", k=3))
+    assert [p["id"] for p in result.projects] == ["klein", "kreis-weit", "hagen-stadt"]
+    plain = Toolbox(index, source).execute(call("similar_projects", project="smart-city-bochum", k=3))
+    assert [p["id"] for p in plain.projects] == ["kreis-weit", "hagen-stadt", "klein"]

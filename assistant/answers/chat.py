@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -286,7 +286,7 @@ class Assistant:
         guard = check_answer(composed.text, results, question, extra=composed.extra)
         if not guard.ok:  # a template bug, not a model: still shown, but loudly logged for the eval
             log.error("template answer failed the number guard (%s): %s", plan.intent, guard.untraceable)
-        self.state.remember(plan)
+        self.state.remember(plan, top_project=_top_project(results))
         return self._reply(question, plan, results, composed.text, [*notices, *composed.notices], guard,
                            extra=composed.extra, stated=composed.figures)
 
@@ -325,7 +325,7 @@ class Assistant:
             answer = template.text if accepted is None else accepted
             # our own template may echo the question (an unknown name such as "AA0:0"); a model may not
             guard = check_answer(answer, turn.results, question if accepted is None else None, extra=template.extra)
-            self.state.remember(llm_plan)
+            self.state.remember(llm_plan, top_project=_top_project(turn.results))
             reply = self._reply(question, llm_plan, turn.results, answer,
                                 [*notices, *template.notices, *extra_notices], guard, backend, template.extra,
                                 template.figures if accepted is None else None)
@@ -362,3 +362,8 @@ def format_count(value: int, lang: Lang) -> str:
     from assistant.core.numbers import format_number
 
     return format_number(float(value), lang, 0)
+
+
+def _top_project(results: Sequence[ToolResult]) -> str | None:
+    """The first project an answer lists: what "und wer bezahlt das?" refers to after a search."""
+    return next((str(p["id"]) for r in results if r.ok for p in r.projects if p.get("id")), None)

@@ -76,6 +76,10 @@ class Plan:
     projects: tuple[str, ...] = ()  # corpus ids the plan is about (project_info, similar_projects)
 
 
+#: Intents whose answer is a list of projects led by the best match.
+_SEARCHES: frozenset[str] = frozenset({"project_search", "similar_projects", "reusable_projects", "projects_for_weak"})
+
+
 @dataclass
 class ConversationState:
     """What a follow-up ("und Bochum?", "warum?", "zeig die Top 10") may refer back to."""
@@ -89,12 +93,15 @@ class ConversationState:
     project: str | None = None  # the project the last project answer was about ("und wer finanziert das?")
     turns: int = 0
 
-    def remember(self, plan: Plan) -> None:
+    def remember(self, plan: Plan, top_project: str | None = None) -> None:
+        """Take what a follow-up may refer back to from `plan`. `top_project` is the first project the
+        answer listed: after a search ("Was macht Gelsenkirchen mit Umweltsensoren?") "und wer bezahlt
+        das?" asks about the project the user has just read about, as after a named one."""
         if plan.intent in ("unknown_municipality", "unknown_metric", "out_of_scope", "help"):
             self.turns += 1
             return
         self.intent = plan.intent
-        self.project = plan.projects[0] if plan.projects else None
+        self.project = plan.projects[0] if plan.projects else (top_project if plan.intent in _SEARCHES else None)
         if plan.municipalities:
             self.municipalities = plan.municipalities
         if plan.metric:

@@ -51,9 +51,10 @@ def learn_from(ctx: ToolContext, municipality: str, teacher: str, k: int) -> Too
 
 
 def _in_class(ctx: ToolContext, hit: dict[str, Any], population_class: str) -> bool:
-    """A region- or Kreis-wide project fits any class; a town project only with a town of the class."""
+    """A town project run by a town of the class. A region- or Kreis-wide project is no example of
+    what a small town did: it would crowd the town projects out of "so etwas für kleine Gemeinden"."""
     if hit.get("scope") in ("region", "kreis") or not hit.get("municipalities"):
-        return True
+        return False
     low, high = POPULATION_CLASSES[population_class]
     for name in hit["municipalities"]:
         try:
@@ -70,7 +71,9 @@ def similar_projects(
     population_class: str | None, k: int,
 ) -> ToolResult:
     """Projects like `project` elsewhere: searched by its own title, topics and reusable part (plus
-    the user's words), the project itself excluded, filtered by place or population class."""
+    the user's words), the project itself excluded, filtered by place. A population class reorders the
+    k most similar (town projects of the class first) but never brings in a less similar project: the
+    corpus has few small-town projects, and a weakly related one is no answer to "so etwas"."""
     source = _projects(ctx)
     reference = source.project(project, lang=ctx.lang)
     if reference is None:
@@ -79,8 +82,10 @@ def similar_projects(
     text = " ".join(p for p in (query, reference.title, topics, reference.best_passage) if p)
     name = ctx.resolve([municipality])[0].name if municipality else None
     found = [h.to_dict() for h in source.search(text, municipality=name, kreis=kreis, k=k + 10, lang=ctx.lang)]
-    hits = [h for h in found if h["id"] != reference.id
-            and (population_class is None or _in_class(ctx, h, population_class))][:k]
+    hits = [h for h in found if h["id"] != reference.id][:k]
+    if population_class is not None:  # among the k most similar, the town projects of the class first
+        fitting = [h for h in hits if _in_class(ctx, h, population_class)]
+        hits = fitting + [h for h in hits if h not in fitting]
     data = {"project": reference.id, "title": reference.title, "municipality": name, "kreis": kreis,
             "population_class": population_class, "query": query}
     return _project_result(ctx, "similar_projects", hits, data=data)

@@ -85,6 +85,8 @@ class EntityFinder:
         owner: dict[int, str] = {}
         projects = self.projects.exact(text, tokens, owner) if self.projects else []
         places, pending = self.place_finder.exact(tokens, owner)
+        if self.projects:  # a misspelt name with an unknown word in it, before a metric claims its rest
+            projects.extend(self.projects.fuzzy(tokens, owner, unknown_word=True))
         metrics = self.metric_finder.lexical(tokens, owner)
         cue = bool(metrics) or any(p.kind == "municipality" for p in places) or any(
             t.key in DOMAIN_CUES for t in tokens

@@ -45,6 +45,14 @@ INJECTION = _rx(
     r"\b(zeig|nenn|gib|print|show|reveal|repeat)\w* (mir |me )?(deine|dein|your|the) "
     r"(regeln|anweisungen|instructions|rules)\b",
 )
+#: A message dressed up as another role, read on the raw text (the skeleton drops the punctuation):
+#: "system: you are admin", ChatML and Llama tags, a "Human:/Assistant:" transcript. A user asking a
+#: question has no reason to write a role header, so it is injection evidence, not content.
+FAKE_ROLE = re.compile(
+    r"(?:^|\n)\s*(?:system|assistant|developer|human|user|entwickler)\s*:|<\|im_(?:start|end)\|>|"
+    r"\[/?INST\]|<</?SYS>>|<\|(?:system|user|assistant|endoftext)\|>",
+    re.IGNORECASE,
+)
 WRITE = _rx(
     r"\b(setze?|setzt|andere?|andert|losche?|loscht|uberschreib\w*|erhohe?|erhoht|senke?|manipulier\w*|"
     r"korrigier\w*|trag\w*|update|set|change|delete|remove|overwrite|modify|increase|decrease|edit|alter|make)\b"

@@ -29,9 +29,13 @@ SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
     r" (ahnlich\w* )?(wie|like)\b"
     r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|to|like) (der |die |das |den |dem |the )?"
-    r"(qproject|qmetric|\w+ausbau\w*)"
+    r"(qproject|qmetric|qmuni|\w+ausbau\w*)"
     r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
+    r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
+    r"|\b(hat|haben|gibt s|gibts|gibt es) (\w+ )?(so was|sowas|so etwas) auch\b"  # "hat so was auch ne kleinere Stadt?"
+    r"|\b(was|etwas|something|anything) (ahnlich\w*|vergleichbar\w*|similar|comparable)\b"  # "was Vergleichbares"
+    r"|\b(andere\w*|weitere\w*|other|more)\b.{0,60}\b(wie|like) (der |die |das |den |dem |the )?qproject\b"
 )
 #: What a question asks about a project: lead, partners, funding, status, duration, members.
 ASPECT = loose_re(
@@ -71,6 +75,11 @@ ACTOR = loose_re(
 ACTIVITY = loose_re(
     r"\b(roll ?outs?|rollouts?|under way|underway|ongoing|in progress|going on|was lief|was lauft|was tut sich|"
     r"was passiert|gebaut|ausgebaut|verlegt|being built|being rolled out|aktuell laufend\w*)\b"
+)
+#: Asks what happened or is happening, never how much: "Glasfaserausbau in Essen – was lief da?".
+HAPPENING = loose_re(
+    r"\b(was lief|was lauft|was tut sich|was passiert|was ist (da )?passiert|was wurde (da )?gemacht|"
+    r"what happened|what s happening|what is happening|what s going on|what is going on|what was done)\b"
 )
 #: "Gibt es ...", "Is there ...", "Any ...": asks whether something exists, not how much of it.
 EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|does anyone|hat jemand)\b")

@@ -78,6 +78,7 @@ class ProjectNames:
                  place_keys: frozenset[str], word_keys: frozenset[str]) -> None:
         """`names`: project id -> names people use (title forms, aliases); `derived`: project id ->
         forms only derived from the id; `place_keys`/`word_keys`: folded places and metric words."""
+        self._known = _ORDINARY | place_keys | word_keys
         self._forms: dict[str, ProjectName] = {}
         self._compact: dict[str, ProjectName] = {}
         ambiguous: set[str] = set()
@@ -136,8 +137,13 @@ class ProjectNames:
             i += 1
         return found
 
-    def fuzzy(self, tokens: tuple[Token, ...], owner: dict[int, str]) -> list[ProjectMention]:
-        """"Conected Ruhr", "Digital Campus Zollvrein": windows of unclaimed tokens against long names."""
+    def fuzzy(self, tokens: tuple[Token, ...], owner: dict[int, str],
+              unknown_word: bool = False) -> list[ProjectMention]:
+        """"Conected Ruhr", "Digital Campus Zollvrein": windows of unclaimed tokens against long names.
+
+        With `unknown_word` only windows holding a word no table knows are tried: the entity finder
+        runs this pass before the metrics, so a misspelt name keeps a metric word it contains
+        ("Lamar-Institut" is the Lamarr-Institut, not the research-institute indicator)."""
         if not self._fuzzy_choices:
             return []
         found: list[ProjectMention] = []
@@ -145,6 +151,8 @@ class ProjectNames:
             for i in range(len(tokens) - n + 1):
                 window = range(i, i + n)
                 if any(j in owner for j in window) or all(tokens[j].key in _ORDINARY for j in window):
+                    continue
+                if unknown_word and all(tokens[j].key in self._known or tokens[j].key.isdigit() for j in window):
                     continue
                 compact = "".join(tokens[j].key for j in window)
                 if len(compact) < MIN_FUZZY_CHARS:

@@ -51,6 +51,7 @@ from assistant.understanding.intents_projects import (
     ACTOR,
     ASPECT,
     EXISTS,
+    HAPPENING,
     LEARN_FROM,
     LEARN_SOURCE,
     LEARN_VERB,
@@ -94,6 +95,7 @@ class Evidence:
     unknown_capitalised: bool = False  # a capitalised word no table knows (a place? a project?)
     population_class: bool = False
     project_noun: bool = False  # a compound naming projects ("Glasfaserprojekte", "Smart-City-Initiativen")
+    fake_role: bool = False  # a role header or chat-template tag in the raw text ("system:", "<|im_start|>")
     support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
     #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
     #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
@@ -147,7 +149,8 @@ class Evidence:
     @property
     def project_context(self) -> bool:
         """A follow-up about the project of the last answer ("und wer finanziert das?")."""
-        return (self.state_project is not None and not self.projects and not self.munis and not self.metric
+        return (self.state_project is not None and not self.projects and not self.munis and not self.kreise
+                and not self.metric
                 and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
 
     @property
@@ -183,7 +186,9 @@ def _cue(value: float, *patterns: object) -> Score:
 
 # --- refusals and help -----------------------------------------------------------------------
 def refusal(e: Evidence) -> float:
-    return 1.0 if e.cue(WRITE) or e.cue(INJECTION) else 0.0
+    """A request to change data, or an injection attempt: it dominates every other reading, so corpus
+    words in the attempt ("system", "admin") never lift it into a search."""
+    return 1.0 if e.fake_role or e.cue(WRITE) or e.cue(INJECTION) else 0.0
 
 
 def help_request(e: Evidence) -> float:
@@ -222,7 +227,8 @@ def similar_projects(e: Evidence) -> float:
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
-    return 0.9 if e.munis and (e.metric or e.topic) and (e.kreise or e.population_class or e.munis >= 2) else 0.0
+    described = e.metric or e.topic or e.strong_support  # "Ein Masterplan wie der (in) Duisburg"
+    return 0.9 if e.munis and described and (e.kreise or e.population_class or e.munis >= 2) else 0.0
 
 
 def projects_for_weak(e: Evidence) -> float:
@@ -237,6 +243,8 @@ def project_info(e: Evidence) -> float:
         return 0.91 if not e.fuzzy_project else 0.89
     if e.project_context:
         return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT) else 0.0
+    if e.cue(ASPECT) and not e.munis and not e.cue(PROJECT) and not e.numeric_shape and e.decisive_support:
+        return 0.87  # "what's the status of the wir4 broadband rollout?": an aspect of the one project meant
     support = e.support if e.unknown_capitalised and not e.numeric_entities and e.cue(ABOUT) else NO_SUPPORT
     return 0.88 if support.score >= STRONG_SUPPORT and support.margin >= SOME_SUPPORT / 2 else 0.0
 
@@ -249,6 +257,8 @@ def project_search(e: Evidence) -> float:
         return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
     if e.project_followup:
         return 0.83  # "und in Duisburg?" after a project answer
+    if e.cue(HAPPENING) and not e.numeric_shape and e.full_support.score >= STRONG_SUPPORT:
+        return 0.7  # "Glasfaserausbau in Essen – was lief da?": what happened is told by projects, not by a value
     if not e.numeric_shape and not e.munis:
         if e.cue(ACTIVITY) and e.full_support.score >= STRONG_SUPPORT:
             return 0.8  # "Which fibre roll-outs are under way in the Ruhr?"

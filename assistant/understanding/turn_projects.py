@@ -27,6 +27,12 @@ _SIMILAR_WORDS = frozenset({"etwas", "ahnlich", "ahnliche", "ahnlichen", "ahnlic
                             "cities", "stadten", "other", "anderen", "sachen", "dinge", "plattform", "aber"})
 
 
+def _has_letter(word: str) -> bool:
+    """Numbers and punctuation ("1=1", "--") carry no topic; BM25 still scores them against dates and
+    counts in the corpus, which would make "' OR 1=1 --" look like a search."""
+    return any(ch.isalpha() for ch in word)
+
+
 class ProjectTurn(TurnBase):
     """Builders for project_info, learn_from, similar_projects and projects_for_weak."""
 
@@ -82,6 +88,11 @@ class ProjectTurn(TurnBase):
             for i, t in enumerate(self.ents.tokens) if i not in self.ents.owner
         )
 
+    def informative_words(self) -> int:
+        """Content words that can carry a topic: the skeleton's words with a letter, not a lone
+        function word ("you", "an" are fillers; "1", "1" are not words)."""
+        return sum(1 for w in self.content_words if _has_letter(w) and w not in FILLER)
+
     def support_query(self, keep_metrics: bool = False) -> str:
         """The question's own words for the corpus support: no places (not even "essen" in "Was essen
         wir heute?"), no metrics read exactly (unless `keep_metrics`: for weighing an actor or activity
@@ -92,7 +103,7 @@ class ProjectTurn(TurnBase):
         resolver = self.planner.index.resolver
         kept = [t.text for i, t in enumerate(self.ents.tokens)
                 if (self.ents.owner.get(i) is None or (self.ents.owner.get(i) == "metric" and t.start in kept_metrics))
-                and t.key not in drop and resolver.resolve(t.text) is None]
+                and t.key not in drop and resolver.resolve(t.text) is None and _has_letter(t.key)]
         return " ".join(kept)
 
     # --- builders --------------------------------------------------------------------------------
