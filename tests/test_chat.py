@@ -383,3 +383,22 @@ def test_the_conversation_remembers_the_top_hit_of_a_project_search(index: Digit
     assert assistant.state.project == "luft-hub"  # "und wer bezahlt das?" asks about it
     assistant.ask("Wie steht Hagen bei 5G?")
     assert assistant.state.project is None
+
+
+def test_the_planner_knows_the_projects_of_the_engines_own_corpus(tmp_path: Path, index: DigitalIndex) -> None:
+    """Project names come from the corpus the engine searches, not from the environment's default
+    corpus: a name only the default corpus knows must not become a call the search cannot answer."""
+    from dataclasses import replace
+
+    from assistant.core.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shipped = Path(__file__).resolve().parent.parent / "corpus"
+    for name in ("README.md", "kdn.md"):
+        (corpus / name).write_text((shipped / name).read_text(encoding="utf-8"), encoding="utf-8")
+    settings = replace(Settings.from_env({}), corpus_dir=corpus, home=tmp_path / "home")
+    engine = Engine(settings=settings, index=index)
+    assert set(engine.planner.catalog.docs) == {"kdn"}  # type: ignore[attr-defined]
+    assert engine.planner.plan("Digital Campus Zollverein").intent != "project_info"
+    assert engine.planner.plan("Was macht KDN?").intent == "project_info"

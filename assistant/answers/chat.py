@@ -148,8 +148,11 @@ class Engine:
         with self._lock:
             if self._planner is None:
                 from assistant.understanding.planner import Planner
+                from assistant.understanding.project_catalog import ProjectCatalog
 
-                self._planner = Planner(self.index)
+                index = self.index  # project names come from this engine's corpus, the one its search uses
+                catalog = ProjectCatalog.load(self.settings.corpus_dir, index.registry, dict(index.metric_forms))
+                self._planner = Planner(index, catalog=catalog)
             return self._planner
 
     def _project_search(self) -> ProjectSource:
