@@ -57,7 +57,7 @@ def reusable_projects(_eng: Engine, name: str, lang: Lang) -> tuple[list[dict[st
     return pres.reusable_projects(_eng, name, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, not copied: only ever displayed
 def what_if_ranking(_index: DigitalIndex, weights: tuple[tuple[str, float], ...], lang: Lang) -> Any:
     """The sidebar's what-if ranking, computed once per weights and language: the sidebar is drawn
     on every rerun, and a question does not change the weights."""
@@ -68,6 +68,12 @@ def what_if_ranking(_index: DigitalIndex, weights: tuple[tuple[str, float], ...]
 def shared_artifacts(key: str, _index: DigitalIndex) -> dict[str, Any]:
     """An answer's artifacts, shared read-only by every session (see presentation.answer_artifacts)."""
     return pres.answer_artifacts(key, _index)
+
+
+@st.cache_resource(show_spinner=False)
+def data_status_tables(_index: DigitalIndex, lang: Lang) -> Any:
+    """The sidebar's data-status tables: fixed while the server runs, drawn on every rerun."""
+    return pres.data_status_tables(_index, lang)
 
 
 # --- guards --------------------------------------------------------------------------------------
@@ -350,7 +356,7 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
         with st.expander(text("whatif_heading", lang), expanded=False):
             what_if(index, lang)
         with st.expander(text("data_status_heading", lang), expanded=False), guarded(lang):
-            indicators, sources = pres.data_status_tables(index, lang)
+            indicators, sources = data_status_tables(index, lang)
             st.caption(text("data_status_intro", lang))
             st.table(indicators)
             st.table(sources)
