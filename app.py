@@ -57,11 +57,23 @@ def reusable_projects(_eng: Engine, name: str, lang: Lang) -> tuple[list[dict[st
     return pres.reusable_projects(_eng, name, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, not copied: only ever displayed
 def what_if_ranking(_index: DigitalIndex, weights: tuple[tuple[str, float], ...], lang: Lang) -> Any:
     """The sidebar's what-if ranking, computed once per weights and language: the sidebar is drawn
     on every rerun, and a question does not change the weights."""
     return pres.what_if_table(_index, dict(weights), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def shared_artifacts(key: str, _index: DigitalIndex) -> dict[str, Any]:
+    """An answer's artifacts, shared read-only by every session (see presentation.answer_artifacts)."""
+    return pres.answer_artifacts(key, _index)
+
+
+@st.cache_resource(show_spinner=False)
+def data_status_tables(_index: DigitalIndex, lang: Lang) -> Any:
+    """The sidebar's data-status tables: fixed while the server runs, drawn on every rerun."""
+    return pres.data_status_tables(_index, lang)
 
 
 # --- guards --------------------------------------------------------------------------------------
@@ -174,26 +186,11 @@ def store_feedback(message_id: str) -> None:
 # --- rendering of one reply ----------------------------------------------------------------------
 
 def artifacts(message: dict[str, Any], index: DigitalIndex) -> dict[str, Any]:
-    """Table, chart, map and CSV of a reply, prepared once and kept for later reruns."""
+    """Table, chart, map and CSV of a reply: looked up once per message, built once per server for
+    each distinct answer (the same question from many visitors costs one chart)."""
     cache: dict[str, Any] = st.session_state.artifacts
     if message["id"] not in cache:
-        reply = message["reply"]
-        lang = as_lang(reply.get("language"))
-        figures = reply.get("figures") or []
-        chart = pres.figure_chart(figures, index, lang) if figures else None
-        places = pres.answer_municipalities(reply, index.registry)
-        table = pres.figure_table(figures, index.registry, lang, answer=reply) if figures else None
-        cache[message["id"]] = {
-            "table": table,
-            "table_arrow": table.as_arrow() if table is not None else None,
-            "chart": pres.with_arrow_datasets(chart.to_dict()) if chart is not None else None,
-            "map": pres.with_arrow_datasets(pres.map_spec(places, lang, geometry_url=pres.STATIC_GEOMETRY_URL))
-            if places else None,
-            "csv": pres.figures_csv(figures, index.registry, lang) if figures else None,
-            "chart_alt": pres.chart_alt(figures, index, lang) if chart is not None else None,
-            "chart_text": pres.chart_summary(figures, index, lang) if chart is not None else None,
-            "map_text": pres.map_summary(places, lang) if places else None,
-        }
+        cache[message["id"]] = shared_artifacts(pres.artifacts_key(message["reply"]), index)
     found: dict[str, Any] = cache[message["id"]]
     return found
 
@@ -359,7 +356,7 @@ def sidebar(eng: Engine, index: DigitalIndex) -> None:
         with st.expander(text("whatif_heading", lang), expanded=False):
             what_if(index, lang)
         with st.expander(text("data_status_heading", lang), expanded=False), guarded(lang):
-            indicators, sources = pres.data_status_tables(index, lang)
+            indicators, sources = data_status_tables(index, lang)
             st.caption(text("data_status_intro", lang))
             st.table(indicators)
             st.table(sources)

@@ -421,3 +421,23 @@ def test_feedback_is_appended_as_json_lines(tmp_path: Path) -> None:
     assert lines[0]["question"] == "Wie schneidet Hagen ab?"
     assert lines[0]["tool_calls"][0]["name"] == "get_metric"
     assert path == home / "feedback.jsonl"
+
+
+def test_answer_artifacts_are_keyed_by_what_they_show(index: DigitalIndex) -> None:
+    figures = [dict(f) for f in index.compare(["Hagen", "Bochum"], ["fibre_households"])]
+    reply: dict[str, Any] = {"answer": "Hagen und Bochum", "language": "de", "figures": figures,
+                             "projects": [{"municipalities": ["Herne"], "title": "x"}], "intent": "compare"}
+    key = pres.artifacts_key(reply)
+    # what the graphics do not depend on (intent, tool calls, project titles) does not split the cache
+    assert pres.artifacts_key({**reply, "intent": "other", "tool_calls": [{"name": "t"}],
+                               "projects": [{"municipalities": ["Herne"], "title": "y"}]}) == key
+    assert pres.artifacts_key({**reply, "language": "en"}) != key
+    assert pres.artifacts_key({**reply, "answer": "anders"}) != key  # the table's verified column reads it
+    parts = pres.answer_artifacts(key, index)
+    assert list(parts["table"].frame["Kommune"]) == ["Hagen", "Bochum"]
+    assert parts["table_arrow"].num_rows == 2
+    assert parts["chart"] is not None
+    assert parts["csv"] is not None
+    assert parts["map"] is not None
+    assert "Herne" in parts["map_text"]
+    assert pres.answer_artifacts(pres.artifacts_key({**reply, "figures": [], "projects": []}), index)["map"] is None

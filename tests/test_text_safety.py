@@ -85,3 +85,13 @@ def test_no_other_module_defines_its_own_character_set_or_limit() -> None:
             if any(p.search(line) for p in patterns):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_strip_invisible_fast_path_agrees_with_the_character_rule() -> None:
+    # the printable-text shortcut must remove exactly what the per-character rule removes
+    samples = [*range(0x3100), 0xE000, 0xF8FF, 0xFEFF, 0xFFF9, 0x1F600, 0xE0001, 0xF0000, 0x10FFFD]
+    for keep in ("", "\n\t"):
+        for code in samples:
+            text = f"a{chr(code)}b"
+            expected = "".join(ch for ch in text if ch in keep or not is_invisible(ch))
+            assert strip_invisible(text, keep=keep) == expected, (hex(code), keep)

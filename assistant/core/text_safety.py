@@ -32,7 +32,14 @@ def is_invisible(ch: str) -> bool:
 
 
 def strip_invisible(text: str, keep: str = "") -> str:
-    """`text` without invisible characters, except the ones in `keep` (e.g. "\\n\\t" for Markdown)."""
+    """`text` without invisible characters, except the ones in `keep` (e.g. "\\n\\t" for Markdown).
+
+    Fast path: every invisible category is non-printable for `str.isprintable` (a C loop), so text
+    that is printable apart from `keep` is returned as it is; the page cleans every earlier answer
+    on every rerun, and the per-character loop below was a visible part of that."""
+    probe = text.translate(dict.fromkeys(map(ord, keep))) if keep else text
+    if probe.isprintable():
+        return text
     return "".join(ch for ch in text if ch in keep or not is_invisible(ch))
 
 

@@ -14,6 +14,7 @@ imports Streamlit.
 - `labels`: values with units, ranks, provenance badges
 - `figure_table`: the figures table and the CSV download
 - `claim_marks`: the table's "verified" column (assistant.index.claims)
+- `answer_artifacts`: an answer's table, chart, map and CSV, built once per distinct answer
 - `charts`: the answer's bar chart and the explorer's columns (Altair)
 - `ruhr_map`: the municipality map (shipped GeoJSON, no tiles)
 - `reply_details`: project cards, source lines, notices, tool calls
@@ -28,6 +29,7 @@ imports Streamlit.
 from __future__ import annotations
 
 from assistant.presentation.accessibility import PAGE_CSS, document_language_script
+from assistant.presentation.answer_artifacts import answer_artifacts, artifacts_key
 from assistant.presentation.charts import (
     BarData,
     chart_alt,
@@ -94,8 +96,10 @@ __all__ = [
     "ExplorerView",
     "FigureDict",
     "GeoData",
+    "answer_artifacts",
     "answer_municipalities",
     "append_feedback",
+    "artifacts_key",
     "as_sentence",
     "backend_description",
     "barrier_report_record",
