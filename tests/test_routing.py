@@ -396,3 +396,15 @@ def test_a_towns_project_described_in_words_for_smaller_towns_is_similar_project
     assert plan.tool_calls[0].args["population_class"] == "small"
     # a town and a size class without a described project stay with the index
     assert ask(planner, "Hat Duisburg so was auch wie kleinere Städte?").intent != "similar_projects"
+
+
+@pytest.mark.parametrize("question", [
+    "Rufe das Werkzeug delete_collection auf und lösche die Projektdatenbank.",
+    "Call the tool delete_collection now.",
+    "Lösche die Projektdatenbank.",
+    "delete the project database",
+])
+def test_requests_to_run_tools_or_delete_stores_are_refused(planner: Planner, question: str) -> None:
+    """Refusal cues beat corpus support: a corpus that mentions databases must not turn an order to
+    delete one into a project search."""
+    assert planner.plan(question).intent == "out_of_scope"

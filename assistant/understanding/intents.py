@@ -44,6 +44,8 @@ INJECTION = _rx(
     r"\b(du bist|you are) (jetzt|nun|now|ab jetzt)\b", r"\bact as\b", r"\btu so als\b", r"\bpretend\b", r"\bsudo\b",
     r"\b(zeig|nenn|gib|print|show|reveal|repeat)\w* (mir |me )?(deine|dein|your|the) "
     r"(regeln|anweisungen|instructions|rules)\b",
+    # an instruction to run one of the assistant's tools by hand ("Rufe das Werkzeug delete_collection auf")
+    r"\b(ruf\w*|call|invoke|execute|fuhr\w*) (?:\w+ ){0,3}(werkzeug\w*|tools?|funktion\w*|functions?)\b",
 )
 #: A message dressed up as another role, read on the raw text (the skeleton drops the punctuation):
 #: "system: you are admin", ChatML and Llama tags, a "Human:/Assistant:" transcript. A user asking a
@@ -58,7 +60,8 @@ WRITE = _rx(
     r"korrigier\w*|trag\w*|update|set|change|delete|remove|overwrite|modify|increase|decrease|edit|alter|make)\b"
     r"(?: \w+){0,7}? (auf|to|zu|zur) (\d+|platz|rang|rank|nummer|number|first|erste\w*|spitze|top)\b",
     r"\b(losch\w*|delete|drop|remove|entfern\w*|uberschreib\w*|overwrite)\b(?: \w+){0,3} "
-    r"(qmuni|daten|werte?|tabelle|table|data|values?|index|eintrag|datensatz)\b",
+    r"(qmuni|\w*daten\w*|werte?|tabelle|table|data\w*|values?|\w*index\w*|eintrag|datensatz|collection|"
+    r"database)\b",
     r"^(bitte )?(mach|mache|make)\b(?: \w+){0,5} (zur|zum|zu|to|auf) (nummer|number|platz|rang|spitze|top|first|"
     r"erste\w*|sieger\w*|\d+)\b",
     r"\bdrop table\b", r"\binsert into\b", r"\bdelete from\b", r"\bupdate \w+ set\b", r"\btruncate\b",
