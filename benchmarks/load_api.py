@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +32,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # load_streamlit, next to this file
+
+from load_streamlit import stop_server  # noqa: E402  (the one way the benchmarks stop a server)
 
 SCORING = (
     "Wie schneidet Hagen bei Glasfaser ab?",
@@ -93,13 +95,7 @@ def running_server(workers: int, log_path: Path) -> Any:
             warm_up(url, workers)
             yield url
         finally:
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.kill(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+            stop_server(process)
 
 
 def warm_up(url: str, workers: int) -> None:

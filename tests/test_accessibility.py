@@ -17,7 +17,6 @@ axe-core (axe-playwright-python) for the automated part:
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, stop_process
 from tests.test_browser import CHROMIUM_ARGS, _chromium, _free_port, _wait_healthy
 
 pytestmark = pytest.mark.slow
@@ -68,13 +67,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
         assert "Traceback" not in log.read_text(errors="replace")
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
