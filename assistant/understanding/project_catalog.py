@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from assistant.index.registry import Registry
 from assistant.projects.topics import topic_label
 from assistant.understanding.entity_tokens import text_key
-from assistant.understanding.project_names import ProjectNames, is_ordinary_word, title_forms
+from assistant.understanding.project_names import ProjectNames, coined_words, is_ordinary_word, title_forms
 
 if TYPE_CHECKING:
     from assistant.projects.corpus import ProjectDoc
@@ -56,7 +56,9 @@ class ProjectCatalog:
         names = {d.id: [*title_forms(d.title), *d.aliases] for d in docs}
         derived = {d.id: [d.id.replace("-", " ")] for d in docs}
         words = frozenset(k for k in (text_key(f) for f in (metric_forms or {})) if " " not in k)
-        self.names = ProjectNames(names, derived, place_name_keys(registry), words)
+        family_order = sorted(docs, key=lambda d: (d.start or "9999", d.id))  # the family's first project first
+        coined = {d.id: coined_words(" ".join([d.title, *d.aliases])) for d in family_order}
+        self.names = ProjectNames(names, derived, place_name_keys(registry), words, coined)
         self._keywords: KeywordIndex | None = None
         self._order: list[str] = []
         self._lock = threading.Lock()

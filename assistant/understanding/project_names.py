@@ -13,11 +13,17 @@ Guards, because a project name must never swallow an ordinary question:
   counts only when written like a name (every word capitalised, or joined by punctuation as in
   "RUHR.ON"), or when it is three words or longer; derived from the id alone it is dropped
   ("glasfaser-bochum" is not how anyone names that project, "Glasfaser Bochum" is a question).
+
+Coined words inside a title ("InnovationCity", "DOKOM21") are names too: nobody writes them except
+to mean that project or its family. Unlike a full name, a coined word two projects share still
+names one of them (the earlier project of the family, by start year), because "InnovationCity in
+Bottrop" must reach the InnovationCity projects, not a research metric read from "Innovation".
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -32,6 +38,24 @@ MIN_FUZZY_CHARS = 8
 MAX_FORM_TOKENS = 6
 #: Words that are too ordinary to be a project name on their own (besides the planner's fillers).
 _ORDINARY = COMMON_WORDS | FILLER | QUERY_FILLER | FOLLOWUP_FILLER | REGION_WORDS
+
+
+#: Two letters and more joined to digits ("DOKOM21", "wir4"); not a road ("B54") or a year.
+_LETTERS_DIGITS = re.compile(r"^[A-Za-zÄÖÜäöüß]{2,}\d+$")
+_CAMEL_PART = re.compile(r"(?<=[a-zäöüß])(?=[A-ZÄÖÜ])")
+
+
+def _coined(word: str) -> bool:
+    """"InnovationCity", "OpenRuhr", "ruhrHUB", "DOKOM21": an inner capital after a small letter
+    joining parts of three letters or more, or letters joined to digits. "LuFt" is the ordinary
+    word "Luft" written oddly, so parts of one or two letters do not make a coined word."""
+    parts = _CAMEL_PART.split(word)
+    return bool(_LETTERS_DIGITS.match(word)) or (len(parts) > 1 and all(len(p) >= 3 for p in parts))
+
+
+def coined_words(title: str) -> list[str]:
+    """The coined words of a title: the names people may use alone for the project."""
+    return list(dict.fromkeys(w for w in re.findall(r"[\wÄÖÜäöüß]+", title) if _coined(w)))
 
 
 def is_ordinary_word(text: str) -> bool:
@@ -75,9 +99,12 @@ class ProjectNames:
     """The name table of a corpus; `find` claims the tokens of each project it finds in `owner`."""
 
     def __init__(self, names: Mapping[str, Iterable[str]], derived: Mapping[str, Iterable[str]],
-                 place_keys: frozenset[str], word_keys: frozenset[str]) -> None:
+                 place_keys: frozenset[str], word_keys: frozenset[str],
+                 coined: Mapping[str, Iterable[str]] | None = None) -> None:
         """`names`: project id -> names people use (title forms, aliases); `derived`: project id ->
-        forms only derived from the id; `place_keys`/`word_keys`: folded places and metric words."""
+        forms only derived from the id; `place_keys`/`word_keys`: folded places and metric words;
+        `coined`: project id -> coined words of its title, in the order in which a shared word goes
+        to the first project that has it."""
         self._known = _ORDINARY | place_keys | word_keys
         self._forms: dict[str, ProjectName] = {}
         self._compact: dict[str, ProjectName] = {}
@@ -100,6 +127,14 @@ class ProjectNames:
         for table in (self._forms, self._compact):  # a form two projects share names neither
             for key in ambiguous & set(table):
                 del table[key]
+        for project, words in (coined or {}).items():  # a shared coined word names the first project
+            for word in words:
+                key = " ".join(t.key for t in tokenize(word))
+                if not key or " " in key or key in self._known or key in ambiguous:
+                    continue
+                name = ProjectName(project, key, False)
+                self._forms.setdefault(key, name)
+                self._compact.setdefault(key, name)
         self._max = max((len(k.split()) for k in self._forms), default=1)
         self._fuzzy_choices = [k for k, n in self._compact.items() if len(k) >= MIN_FUZZY_CHARS and not n.guarded]
 
