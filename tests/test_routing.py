@@ -408,3 +408,68 @@ def test_requests_to_run_tools_or_delete_stores_are_refused(planner: Planner, qu
     """Refusal cues beat corpus support: a corpus that mentions databases must not turn an order to
     delete one into a project search."""
     assert planner.plan(question).intent == "out_of_scope"
+
+
+# --- understanding v3: evidence the index cannot explain, coined names, follow-ups of learn_from -------
+def test_words_beyond_place_and_metric_that_the_corpus_supports_make_a_project_question() -> None:
+    """A municipality and a metric word alone read as a value; strongly supported residual words (no
+    numeric cue) tip it to the projects; a numeric cue keeps the index reading."""
+    strong = lambda: Support("breitband-dortmund-dokom21", 9.0, 1.0)  # noqa: E731
+    residual = Evidence("wer schliesst in qmuni die weissen flecken ans qmetric an auch die schulen", munis=1,
+                        metric="fibre_households", specific_metric=True, tokens=13, content_words=4,
+                        support_fn=strong)
+    assert rank_scorers(residual)[0][1].intent == "project_search"
+    plain = Evidence("wie steht qmuni bei qmetric", munis=1, metric="fibre_households", specific_metric=True,
+                     tokens=5, content_words=1, support_fn=strong)
+    assert rank_scorers(plain)[0][1].intent == "value"
+    ranked = replace(residual, skeleton="auf welchem platz liegt qmuni bei qmetric und den weissen flecken")
+    assert rank_scorers(ranked)[0][1].intent != "project_search"
+    region = Evidence("is anybody pushing the circular economy in the ruhr", region=True, tokens=9,
+                      content_words=3, support_fn=lambda: Support("digital-zirkulaer-ruhr", 12.0, 6.0))
+    assert rank_scorers(region)[0][1].intent == "project_search"
+    level = Evidence("wie ist die qmetric im ruhrgebiet", region=True, metric="mobile_5g", specific_metric=True,
+                     tokens=6, content_words=1)
+    assert rank_scorers(level)[0][1].intent == "findings"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Welche Hochschulen forschen zusammen mit Firmen an Mobilität und Energie?", "project_search"),
+    ("Welche Städte im Kreis Wesel bekommen schnelles Internet über ENNI?", "project_search"),
+    ("Wer forscht in Dortmund an maschinellem Lernen und KI?", "project_search"),  # a field, not "learning from"
+    ("who made the dashboard for the Baldeneysee?", "project_search"),
+    ("Welche Kommunen im Kreis Wesel haben die meisten Glasfaser-Haushalte?", "rank"),
+    ("Wie hoch ist der Anteil der Haushalte mit Glasfaser in Hagen?", "value"),
+])
+def test_corpus_evidence_against_the_index_reading(planner: Planner, question: str, intent: str) -> None:
+    assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("InnovationCity", "innovationcity-ruhr-modellstadt-bottrop"),  # shared by two: the family's first
+    ("Innovation City in Bottrop – ist das abgeschlossen?", "innovationcity-ruhr-modellstadt-bottrop"),
+    ("Wer ist DOKOM21?", "breitband-dortmund-dokom21"),
+])
+def test_a_coined_word_of_a_title_names_the_project(planner: Planner, question: str, project: str) -> None:
+    plan = ask(planner, question)
+    assert plan.projects[:1] == (project,)
+
+
+def test_coined_words_are_camel_case_or_letters_with_digits_not_odd_spellings() -> None:
+    from assistant.understanding.project_names import coined_words
+
+    assert coined_words("InnovationCity Ruhr | DOKOM21 und wir4 an der B54") == ["InnovationCity", "DOKOM21", "wir4"]
+    assert coined_words("LuFt-Hub – EfA und RUHR.ON") == []  # "LuFt" is the word Luft; names need an alias
+
+
+def test_a_follow_up_after_learn_from_changes_the_teacher_or_the_learner(planner: Planner) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Was könnte Hagen von Bochum bei Luftqualität lernen?"))
+    first = state.last_tool_calls[0]
+    assert (first.args["teacher"], first.args["query"]) == ("Bochum", "Luftqualität")
+    plan = planner.plan("und von Gelsenkirchen?", state)
+    assert plan.intent == "learn_from"
+    call = plan.tool_calls[0]
+    assert (call.args["municipality"], call.args["teacher"], call.args["query"]) == ("Hagen", "Gelsenkirchen",
+                                                                                      "Luftqualität")
+    plan = planner.plan("und für Herne?", state)
+    assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == ("Herne", "Bochum")

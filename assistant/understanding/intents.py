@@ -156,9 +156,12 @@ WHAT_IF = _rx(
     r"\b(andere|alternative|neue) gewicht\w*\b", r"\b(other|different|alternative) weights?\b",
     r"\b(gleich|equal\w*) (gewicht\w*|weights?|weighted)\b", r"\bmit (doppeltem|dreifachem|halbem) gewicht\b",
 )
+#: "maschinelles Lernen", "machine learning" name a research field, not someone learning from others.
+NOT_A_FIELD = r"(?<!maschinelles )(?<!maschinellem )(?<!maschinellen )(?<!maschinelle )(?<!machine )(?<!deep )"
 REUSE = _rx(
     r"\b(ubernehm\w*|ubernahm\w*|ubernommen|nachnutz\w*|nachmach\w*|nachahm\w*|abschau\w*|abgucken|abkupfern|"
-    r"kopier\w*|adaptier\w*|ubertrag\w*|lernen|lernt|profitier\w*|nachbau\w*|adopt\w*|reus\w*|re use|learn\w*|"
+    r"kopier\w*|adaptier\w*|ubertrag\w*|" + NOT_A_FIELD + r"(lernen|lernt|learn\w*)|profitier\w*|nachbau\w*|adopt\w*|"
+    r"reus\w*|re use|"
     r"take over|replicat\w*|copy|borrow|transferable|transfer)\b",
     r"\b(passen|passt|geeignet|sinnvoll) (zu|fur) qmuni\b", r"\bfur qmuni (passen|geeignet|sinnvoll|interessant)\b",
     r"\b(empfiehlst|empfehlen|empfehlt|empfiehlt) (du |sie |ihr )?(fur )?qmuni\b", r"\bsuit\w* qmuni\b",
@@ -221,6 +224,12 @@ POSITION = _rx(
     r"ranks|place|standing|wievielte\w*|stelle)\b",
     r"\bwo (steht|liegt|landet|rangiert|befindet sich) qmuni\b", r"\bwhere (does|is|do) qmuni\b",
     r"\bunter den (top|besten|ersten)\b", r"\b(among|in) the (top|best|bottom)\b", r"\bin den top\b",
+)
+#: Asks how much: "Wie viel schnelles Internet hat Herne?", "how many", "what share". Only the index
+#: answers that, whatever other words the corpus knows.
+QUANTITY = loose_re(
+    r"\b(wie ?viele?|wieviel\w*|wie hoch|wie gross|wie stark|wie gut|anteil\w*|quote|prozent\w*|"
+    r"how (much|many|high|large|big|good|strong)|what (share|percentage|proportion)|share of|percentage)\b"
 )
 LIST_QUESTION = loose_re(r"\b(welche\w*|wer|which|who|liste|list|zeig\w*|show|nenn\w*|name)\b")
 RANK = _rx(

@@ -8,16 +8,16 @@ corpus support. Like every pattern in `assistant.understanding.intents` they run
 
 from __future__ import annotations
 
-from assistant.understanding.intents import loose_re
+from assistant.understanding.intents import NOT_A_FIELD, loose_re
 
 #: "Was könnte Gladbeck von Oberhausen lernen?", "What can Hamm learn from Dortmund and Schwerte?"
 LEARN_FROM = loose_re(
     r"qmuni\b.{0,60}\b(von|vom|from|bei) (der stadt |den stadten |the city of |the cities of )?qmuni\b"
 )
 LEARN_VERB = loose_re(
-    r"\b(lernen|lernt|lerne|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|nachmach\w*|nachnutz\w*|"
-    r"ubertrag\w*|vorbild\w*|kopier\w*|"
-    r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example)\b"
+    r"\b(" + NOT_A_FIELD + r"(lernen|lernt|lerne)|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|"
+    r"nachmach\w*|nachnutz\w*|ubertrag\w*|vorbild\w*|kopier\w*|"
+    + NOT_A_FIELD + r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example)\b"
 )
 #: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",
 #: "qmuni's projects", "sich qmuni zum Vorbild".
@@ -63,10 +63,11 @@ WEAK_AT = loose_re(
 ACTOR = loose_re(
     r"\bwer (baut\w*|kummert|betreibt|betreut|forscht|entwickelt|verbindet|koppelt|plant|organisiert|steckt|"
     r"treibt|leitet|finanziert|fordert|unterstutzt|vernetzt|bietet|liefert|hat \w+ (gebaut|ausgebaut|verlegt)|"
-    r"ist (fur|zustandig|verantwortlich)|hat das gebaut|verlegt|ubernimmt)\b"
+    r"ist (fur|zustandig|verantwortlich)|hat das gebaut|verlegt|ubernimmt|"
+    r"hat (\w+ ){0,4}(gemacht|entwickelt|aufgebaut|gestartet|eingerichtet|ins leben gerufen))\b"
     r"|\bwho (is |are |s )?(building|builds|built|links|linked|linking|connects|connected|runs|running|operates|"
     r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
-    r"manages|coordinates|does research)\b"
+    r"manages|coordinates|does research|made|created|set up|started|launched|developed|designed)\b"
     r"|\b(welche|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
     r"provider|providers|operator|operators|institute|institutes)\b"
 )
@@ -81,5 +82,5 @@ HAPPENING = loose_re(
     r"\b(was lief|was lauft|was tut sich|was passiert|was ist (da )?passiert|was wurde (da )?gemacht|"
     r"what happened|what s happening|what is happening|what s going on|what is going on|what was done)\b"
 )
-#: "Gibt es ...", "Is there ...", "Any ...": asks whether something exists, not how much of it.
-EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|does anyone|hat jemand)\b")
+EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|is anybody|does anyone|"
+                  r"does anybody|hat jemand|macht jemand)\b")

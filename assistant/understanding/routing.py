@@ -40,6 +40,7 @@ from assistant.understanding.intents import (
     PROFILE,
     PROJECT,
     PROJECT_ONLY_TOPICS,
+    QUANTITY,
     RANK,
     REUSE,
     WHAT_IF,
@@ -67,6 +68,12 @@ SOME_SUPPORT = 3.0  # content words the corpus speaks about
 #: One project clearly ahead: "Anlaufstelle für Gründer" (ruhrhub 29 vs 5), "Kreislaufwirtschaft" (13 vs 4.5).
 #: Region-level numeric words stay below it ("5G-Abdeckung" 5.8, "Glasfaser" 3.4 with margin 0.2).
 DECISIVE_SUPPORT, DECISIVE_MARGIN = 8.0, 4.0
+#: A metric or Kreis named without any numeric cue, words the corpus supports strongly: more than the
+#: fallback (0.1), less than every reading with a cue of its own.
+CORPUS_OVER_FALLBACK = 0.3
+#: A municipality named with content words the index does not explain and the corpus supports
+#: strongly: a project reading just above the plain value reading (0.58/0.6), below every cue.
+RESIDUAL_OVER_VALUE, RESIDUAL_WORDS = 0.62, 2
 
 
 @dataclass
@@ -116,9 +123,9 @@ class Evidence:
 
     @property
     def numeric_shape(self) -> bool:
-        """A cue that only the index answers: a ranking, a comparison, an average, a position."""
+        """A cue that only the index answers: a ranking, a comparison, an average, a position, a quantity."""
         return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN, PROFILE,
-                                         PEERS, METHOD, INDICATORS, WHAT_IF))
+                                         PEERS, METHOD, INDICATORS, WHAT_IF, QUANTITY))
 
     @property
     def project_followup(self) -> bool:
@@ -266,12 +273,21 @@ def project_search(e: Evidence) -> float:
             return 0.7  # "Is there research on the circular economy?"
     if e.topic in PROJECT_ONLY_TOPICS and not e.metric:
         return 0.66  # a topic only projects speak about ("Luftqualität", "Verwaltung"), no index metric
+    if e.region and not e.metric and not e.munis and e.strong_support and e.content_words >= 2:
+        return 0.66  # "circular economy in the Ruhr area": words the corpus answers outweigh "Ruhr" (findings)
     if e.munis:
-        return 0.0
+        # Words beyond place and metric that the corpus supports strongly and no numeric cue: "Wer
+        # schließt in Dortmund die weißen Flecken an, auch die Schulen?" is about projects, while "Wie
+        # steht Dortmund bei Glasfaser?" leaves no such words. Just above a plain value reading.
+        residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and e.strong_support
+        return RESIDUAL_OVER_VALUE if residual else 0.0
     if e.decisive_support:
         return 0.8
     if e.metric or e.kreise or e.groups:
-        return 0.0
+        # No numeric cue at all ("Welche Hochschulen forschen mit Firmen an Mobilität?", "Welche Städte
+        # bekommen Internet über ENNI?"): the corpus answering the words beats the last resort only.
+        return CORPUS_OVER_FALLBACK if not e.numeric_shape and e.full_support.score >= STRONG_SUPPORT \
+            and e.content_words >= 2 else 0.0
     if e.strong_support:
         return 0.6
     return 0.3 if e.some_support and e.content_words >= 2 else 0.0
