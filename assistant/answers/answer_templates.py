@@ -138,6 +138,8 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         # projects
         "projects_head": ("Projekte zu „{query}“{where}:", "Projects on “{query}”{where}:"),
         "projects_where": (" in {place}", " in {place}"),
+        "projects_regionwide": ("Regionsweite Projekte dazu, die auch {place} offenstehen:",
+                                "Region-wide projects on it that are open to {place} as well:"),
         "projects_none": ("Dazu habe ich im Projektkorpus nichts gefunden{where}.",
                           "I found no matching project in the corpus{where}."),
         "project_line": ("{pos}. **{title}** ({where}) – Status: {status}",
@@ -173,6 +175,9 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
                            "Projects from {teacher} that {name} could adopt:"),
         "similar_head": ("Projekte ähnlich wie **{title}**{where}:", "Projects similar to **{title}**{where}:"),
         "similar_class": (" für {label}", " for {label}"),
+        "similar_elsewhere": ("Ähnliche Projekte anderswo:", "Similar projects elsewhere:"),
+        "similar_widened": ("In {place} gibt es kein Projekt wie **{title}**; ähnliche Projekte anderswo:",
+                            "{place} has no project like **{title}**; similar projects elsewhere:"),
         # unknowns, help, refusals, errors
         "outside_region": (
             "**{name}** gehört nicht zu den {count} Kommunen des Ruhrgebiets, die der Digital-Index Ruhr abdeckt "

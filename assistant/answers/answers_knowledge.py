@@ -82,6 +82,13 @@ def _search(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     where = phrase("projects_where", w.lang, place=place) if place else ""
     if not r.projects:
         return phrase("projects_none", w.lang, where=where)
+    local = data.get("local", len(r.projects))
+    if data.get("municipality") and local < len(r.projects):  # region-wide projects were added
+        lines = [phrase("projects_head", w.lang, query=data.get("query", ""), where=where),
+                 *_project_lines(w, r.projects[:local])] if local else [
+                 phrase("projects_none", w.lang, where=where)]
+        return "\n".join([*lines, "", phrase("projects_regionwide", w.lang, place=data["municipality"]),
+                          *_project_lines(w, r.projects[local:])])
     return "\n".join([phrase("projects_head", w.lang, query=data.get("query", ""), where=where),
                       *_project_lines(w, r.projects)])
 
@@ -138,6 +145,14 @@ def _similar(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
         where += phrase("similar_class", w.lang, label=POPULATION_LABELS[data["population_class"]][w.lang == "en"])
     if not r.projects:
         return phrase("projects_none", w.lang, where=where)
+    in_place = data.get("in_place")
+    if place and in_place is not None and in_place < len(r.projects):  # the place's own, then elsewhere
+        elsewhere = _project_lines(w, r.projects[in_place:])
+        if not in_place:
+            return "\n".join([phrase("similar_widened", w.lang, place=place, title=data["title"]), *elsewhere])
+        return "\n".join([phrase("similar_head", w.lang, title=data["title"], where=where),
+                          *_project_lines(w, r.projects[:in_place]), "",
+                          phrase("similar_elsewhere", w.lang), *elsewhere])
     return "\n".join([phrase("similar_head", w.lang, title=data["title"], where=where),
                       *_project_lines(w, r.projects)])
 

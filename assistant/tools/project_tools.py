@@ -14,10 +14,18 @@ from assistant.core.errors import UnknownNameError
 from assistant.index.analysis import POPULATION_CLASSES, profile
 from assistant.index.registry import INDICATOR_IDS
 from assistant.index.scoring import figure
+from assistant.projects.chunking import inert_text
 from assistant.projects.suggestions import INDICATOR_QUERY
 from assistant.projects.topics import topic_label
 from assistant.tools.tool_impl import ToolContext, _project_result, _projects
 from assistant.tools.tool_results import Fact, ToolResult
+
+#: The usual constant of reciprocal-rank fusion: ranks 1 and 2 differ little, ranks 1 and 20 a lot.
+RRF_K = 60
+#: How many of the most similar projects a place may pick its own from (of about 45): wide enough
+#: for the Kreis's own fibre strategy to count as like the Ruhrgebietsring, narrow enough to leave
+#: out a local project on another subject.
+SIMILAR_POOL = 15
 
 
 def get_project(ctx: ToolContext, project: str) -> ToolResult:
@@ -30,24 +38,47 @@ def get_project(ctx: ToolContext, project: str) -> ToolResult:
     return _project_result(ctx, "get_project", [card], data=data)
 
 
-def learn_from(ctx: ToolContext, municipality: str, teacher: str, k: int) -> ToolResult:
+def learn_from(ctx: ToolContext, municipality: str, teacher: str, k: int, query: str | None = None) -> ToolResult:
     """What `municipality` could learn from `teacher`: its weakest indicators where the teacher
-    scores higher (both as figures), and the teacher's projects on those topics."""
+    scores higher (both as figures), and the teacher's projects.
+
+    The projects are the teacher's, ranked by two signals fused (reciprocal rank): the asker's own
+    words (`query`, e.g. "Luftqualität" or just "übernehmen") and the learner's weak topics. Projects
+    the teacher runs itself come before region-wide ones that merely list it: "Projekte aus Dortmund"
+    are Dortmund's own, not every network Dortmund belongs to."""
     learner, model = ctx.resolve([municipality])[0], ctx.resolve([teacher])[0]
     weak = [m for m in profile(ctx.table, ctx.registry, learner.ags).weaknesses if m in INDICATOR_IDS]
     better = [m for m in weak if ctx.table.metric_scores(m)[model.ags] > ctx.table.metric_scores(m)[learner.ags]]
     chosen = better[:3]
     figures = [figure(ctx.table, ctx.registry, place.ags, m) for m in chosen for place in (learner, model)]
     facts = [Fact(f"ruhr_average:{m}", float(ctx.table.means[m]), ctx.unit(m)) for m in chosen]
-    query = " ".join(INDICATOR_QUERY[m] for m in chosen[:2]) or model.name
     source = _projects(ctx)
-    hits = [h.to_dict() for h in source.search(query, municipality=model.name, k=k, lang=ctx.lang)]
-    if len(hits) < k:  # the teacher's other projects still show what it does
-        seen = {h["id"] for h in hits}
-        more = [h.to_dict() for h in source.search(model.name, municipality=model.name, k=k, lang=ctx.lang)]
-        hits += [h for h in more if h["id"] not in seen][: k - len(hits)]
-    data = {"municipality": learner.name, "teacher": model.name, "weak_indicators": chosen}
+    queries = [q for q in (query, " ".join(INDICATOR_QUERY[m] for m in chosen[:2]), model.name) if q]
+    rankings = [[h.to_dict() for h in source.search(q, municipality=model.name, k=k + 10, lang=ctx.lang)]
+                for q in dict.fromkeys(queries)]
+    fused = _fuse(rankings)
+    own = [h for h in fused if _runs_itself(h, model.name)]
+    hits = (own + [h for h in fused if h not in own])[:k]
+    data = {"municipality": learner.name, "teacher": model.name, "weak_indicators": chosen,
+            "query": inert_text(query, ctx.lang) if query else None}
     return _project_result(ctx, "learn_from", hits, figures=figures, facts=facts, data=data)
+
+
+def _fuse(rankings: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Reciprocal-rank fusion: a project high in either ranking comes first, one high in both first of all."""
+    score: dict[str, float] = {}
+    cards: dict[str, dict[str, Any]] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking):
+            score[hit["id"]] = score.get(hit["id"], 0.0) + 1.0 / (RRF_K + rank)
+            cards.setdefault(hit["id"], hit)
+    return [cards[i] for i in sorted(score, key=lambda i: -score[i])]
+
+
+def _runs_itself(hit: dict[str, Any], name: str) -> bool:
+    """A project of the municipality itself (or one it shares with a neighbour, as DOS 2030), not a
+    region- or Kreis-wide network that lists it among many members."""
+    return hit.get("scope") == "municipality" and name in (hit.get("municipalities") or [])
 
 
 def _in_class(ctx: ToolContext, hit: dict[str, Any], population_class: str) -> bool:
@@ -71,7 +102,11 @@ def similar_projects(
     population_class: str | None, k: int,
 ) -> ToolResult:
     """Projects like `project` elsewhere: searched by its own title, topics and reusable part (plus
-    the user's words), the project itself excluded, filtered by place. A population class reorders the
+    the user's words), the project itself excluded. A place ("im Kreis Recklinghausen", "in Dortmund")
+    puts the similar projects there first; the rest of the most similar follow, and the answer says
+    where the place's own end (`in_place`): "so etwas für den Kreis X" asks for something X could
+    use, and a filter that empties the list or fills it with unrelated local projects answers
+    nothing. A population class reorders the
     k most similar (town projects of the class first) but never brings in a less similar project: the
     corpus has few small-town projects, and a weakly related one is no answer to "so etwas"."""
     source = _projects(ctx)
@@ -81,12 +116,19 @@ def similar_projects(
     topics = " ".join(topic_label(t, ctx.lang) for t in reference.topics)
     text = " ".join(p for p in (query, reference.title, topics, reference.best_passage) if p)
     name = ctx.resolve([municipality])[0].name if municipality else None
-    found = [h.to_dict() for h in source.search(text, municipality=name, kreis=kreis, k=k + 10, lang=ctx.lang)]
-    hits = [h for h in found if h["id"] != reference.id][:k]
+    found = [h.to_dict() for h in source.search(text, k=k + SIMILAR_POOL, lang=ctx.lang)]
+    pool = [h for h in found if h["id"] != reference.id]
+    hits, in_place = pool[:k], None
+    if name or kreis:  # the place is a preference among the similar ones, not a filter that empties the list
+        local = {h.to_dict()["id"] for h in source.search(text, municipality=name, kreis=kreis, k=k + 10,
+                                                           lang=ctx.lang)}
+        here = [h for h in pool if h["id"] in local]
+        hits = (here + [h for h in pool if h not in here])[:k]
+        in_place = min(len(here), k)
     if population_class is not None:  # among the k most similar, the town projects of the class first
         fitting = [h for h in hits if _in_class(ctx, h, population_class)]
         hits = fitting + [h for h in hits if h not in fitting]
     data = {"project": reference.id, "title": reference.title, "municipality": name, "kreis": kreis,
-            "population_class": population_class, "query": query}
+            "population_class": population_class, "query": query, "in_place": in_place}
     return _project_result(ctx, "similar_projects", hits, data=data)
 

@@ -150,6 +150,8 @@ class LearnFromArgs(ToolArgs):
 
     municipality: str = Field(description="The learner. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
     teacher: str = Field(description="The one to learn from. " + MUNICIPALITY_HELP, min_length=1, max_length=100)
+    query: str | None = Field(default=None, max_length=300,
+                              description="Optional: the topic asked about ('Luftqualität'); it ranks the projects.")
     k: int = Field(default=3, ge=1, le=10)
 
 

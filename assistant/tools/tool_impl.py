@@ -329,11 +329,21 @@ def _project_result(ctx: ToolContext, name: str, hits: list[dict[str, Any]], **k
 def search_projects(
     ctx: ToolContext, query: str, municipality: str | None, kreis: str | None, topic: str | None, k: int,
 ) -> ToolResult:
+    """Projects for the query, filtered by place and topic. A town with fewer than k projects of its
+    own on the topic also gets the region-wide ones on it (Servicekonto.NRW, EfA): they are open to
+    every municipality, and "nothing in Waltrop" would hide them. The answer says which are which."""
     name = ctx.resolve([municipality])[0].name if municipality else None
-    hits = _projects(ctx).search(query, municipality=name, kreis=kreis, topic=topic, k=k, lang=ctx.lang)
+    source = _projects(ctx)
+    hits = [h.to_dict() for h in source.search(query, municipality=name, kreis=kreis, topic=topic, k=k, lang=ctx.lang)]
+    local = len(hits)
+    if name and local < k:
+        seen = {h["id"] for h in hits}
+        wide = [h.to_dict() for h in source.search(query, topic=topic, k=k + 10, lang=ctx.lang)]
+        hits += [h for h in wide if h["id"] not in seen and h.get("scope") == "region"][: k - local]
     # The query is echoed in the answer ("Projekte zu „…“"): the asker's text is made inert like corpus text.
-    data = {"query": inert_text(query, ctx.lang), "municipality": name, "kreis": kreis, "topic": topic}
-    return _project_result(ctx, "search_projects", [h.to_dict() for h in hits], data=data)
+    data = {"query": inert_text(query, ctx.lang), "municipality": name, "kreis": kreis, "topic": topic,
+            "local": local}
+    return _project_result(ctx, "search_projects", hits, data=data)
 
 
 def suggest_reusable_projects(ctx: ToolContext, municipality: str, query: str | None, k: int) -> ToolResult:

@@ -21,6 +21,8 @@ _PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "
 #: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
 _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
 _SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
+#: "und für Herne?": the new municipality is the learner.
+_LEARNER_BEFORE = loose_re(r"\b(fur|für|fuer|for)$")
 
 _SIMILAR_WORDS = frozenset({"etwas", "ahnlich", "ahnliche", "ahnlichen", "ahnliches", "sowas", "something", "like",
                             "similar", "anything", "dashboard", "kleine", "kleinen", "small", "gemeinden", "towns",
@@ -50,6 +52,9 @@ class ProjectTurn(TurnBase):
         """A short follow-up after a project answer, in another place: the same search there. The
         words come from the last project search, else from the last project's topics."""
         state = self.state
+        before = self.last_call("learn_from")
+        if state.intent == "learn_from" and before is not None and self.munis:
+            return self._learn_elsewhere(before.args)
         if state.intent == "project_search" and self.last_call("search_projects") is not None:
             return self.projects_like_before(self.munis)  # same words and topic, the new place
         query = state.last_query
@@ -63,6 +68,24 @@ class ProjectTurn(TurnBase):
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
                                                  kreis=self.kreise[0] if self.kreise else None, topic=None, k=5)],
                          self.munis[:1])
+
+    def _learn_elsewhere(self, before: dict[str, object]) -> Plan | None:
+        """"und von Gelsenkirchen?" after "Was kann Hagen von Bochum lernen?": a new teacher; "und
+        für Herne?" / "and for Herne?": a new learner, the same teacher."""
+        new = self.munis[0]
+        mention = self.ents.municipalities[0] if self.ents.municipalities else None
+        before_word = self.ents.text[:mention.start].rstrip().casefold()[-6:] if mention else ""
+        resolver = self.planner.index.resolver
+        known = [resolver.resolve(str(before[key])) for key in ("municipality", "teacher")]
+        if known[0] is None or known[1] is None:
+            return None
+        learner, teacher = known[0].ags, known[1].ags
+        if _LEARNER_BEFORE.search(before_word):
+            learner = new
+        else:
+            teacher = new
+        query = before.get("query")
+        return self._learn_plan(learner, [teacher], str(query) if query else None)
 
     def learner_and_teachers(self) -> tuple[str, list[str]]:
         """Who learns and from whom, in any word order: a municipality after "aus/von/from/of" or
@@ -120,7 +143,12 @@ class ProjectTurn(TurnBase):
         if len(self.munis) < 2:
             return None
         learner, teachers = self.learner_and_teachers()
-        calls = [call("learn_from", municipality=self.name(learner), teacher=self.name(t), k=3) for t in teachers]
+        return self._learn_plan(learner, teachers, self.support_query() or None)
+
+    def _learn_plan(self, learner: str, teachers: list[str], query: str | None) -> Plan:
+        """The asker's own words go along: "bei Luftqualität" ranks the teacher's projects."""
+        calls = [call("learn_from", municipality=self.name(learner), teacher=self.name(t), query=query, k=3)
+                 for t in teachers]
         return self.make("learn_from", calls, [learner, *teachers])
 
     def similar_projects(self) -> Plan | None:
