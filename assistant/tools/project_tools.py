@@ -38,7 +38,7 @@ def get_project(ctx: ToolContext, project: str) -> ToolResult:
     return _project_result(ctx, "get_project", [card], data=data)
 
 
-def learn_from(ctx: ToolContext, municipality: str, teacher: str, k: int, query: str | None = None) -> ToolResult:
+def learn_from(ctx: ToolContext, municipality: str, teacher: str, query: str | None, k: int) -> ToolResult:
     """What `municipality` could learn from `teacher`: its weakest indicators where the teacher
     scores higher (both as figures), and the teacher's projects.
 

@@ -121,6 +121,8 @@ class Turn(ProjectTurn):
         if not WHAT_IF.search(self.skeleton):
             return None
         area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
+        if not (area_weights or indicator_weights or self.munis or self.metrics):
+            return None  # a bare "what if?" names nothing to weigh: the next reading answers (help, fallback)
         if assumed:
             self.notices.append(self.t("Kein Faktor genannt: doppelte Gewichtung angenommen.",
                                        "No factor given: double weight assumed."))
