@@ -473,3 +473,10 @@ def test_a_follow_up_after_learn_from_changes_the_teacher_or_the_learner(planner
                                                                                       "Luftqualität")
     plan = planner.plan("und für Herne?", state)
     assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == ("Herne", "Bochum")
+
+
+def test_a_what_if_needs_something_to_weigh(planner: Planner) -> None:
+    equal = ask(planner, "What if all areas had equal weights?")
+    assert equal.intent == "what_if"
+    assert set(equal.tool_calls[0].args["area_weights"].values()) == {1.0}
+    assert ask(planner, "WHAT:IF").intent != "what_if"  # names nothing: no call with empty weights

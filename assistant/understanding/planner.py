@@ -61,6 +61,7 @@ from assistant.understanding.turn_projects import ProjectTurn
 #: Builders that answer before any place is checked (a refusal, help, weather).
 _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
+_EQUAL_WEIGHTS = loose_re(r"\b(gleich\w*|equal\w*|same)\b")
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
 
 
@@ -121,6 +122,8 @@ class Turn(ProjectTurn):
         if not WHAT_IF.search(self.skeleton):
             return None
         area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
+        if not (area_weights or indicator_weights) and _EQUAL_WEIGHTS.search(self.skeleton):
+            area_weights = dict.fromkeys(AREA_IDS, 1.0)  # "all areas equal": every area at weight 1, said outright
         if not (area_weights or indicator_weights or self.munis or self.metrics):
             return None  # a bare "what if?" names nothing to weigh: the next reading answers (help, fallback)
         if assumed:
