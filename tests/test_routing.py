@@ -480,3 +480,39 @@ def test_a_what_if_needs_something_to_weigh(planner: Planner) -> None:
     assert equal.intent == "what_if"
     assert set(equal.tool_calls[0].args["area_weights"].values()) == {1.0}
     assert ask(planner, "WHAT:IF").intent != "what_if"  # names nothing: no call with empty weights
+
+
+@pytest.mark.parametrize(("question", "learner", "teacher"), [
+    ("Bochum hat doch so was mit ner Beteiligungsplattform, könnten wir in Witten das auch machen?", "Witten",
+     "Bochum"),  # no source marked: the one named last learns
+    ("Lünen macht doch das mit den Luftsensoren an der B54 – wär das nix für Kamen?", "Kamen", "Lünen"),
+    ("Welche Ideen aus Dortmund passen für Unna?", "Unna", "Dortmund"),
+    ("Our town Schwelm is quite small – which of Dortmund's ideas would actually work for us?", "Schwelm",
+     "Dortmund"),
+])
+def test_reuse_without_a_learning_verb_or_a_marked_source(planner: Planner, question: str, learner: str,
+                                                          teacher: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "learn_from"
+    assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == (learner, teacher)
+
+
+def test_two_towns_with_a_metric_and_for_example_still_compare(planner: Planner) -> None:
+    assert ask(planner, "Glasfaser in Bochum und Hagen, zum Beispiel?").intent != "learn_from"
+
+
+@pytest.mark.parametrize(("question", "project", "kreis"), [
+    ("Was gibt's Vergleichbares zur Smart City Bochum in anderen Städten?", "smart-city-bochum", None),
+    ("Wie InnovationCity, nur woanders?", "innovationcity-ruhr-modellstadt-bottrop", None),
+    ("Are there efforts like Hagen's Masterplan Mobilität in other cities?", "hagen-masterplan-mobilitaet", None),
+    ("something like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel?", "breitband-ennepe-ruhr-kreis",
+     "Kreis Wesel"),  # one Kreis's project, the other Kreis as the place
+])
+def test_the_like_of_a_project_elsewhere(planner: Planner, question: str, project: str, kreis: str | None) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "similar_projects"
+    assert (plan.tool_calls[0].args["project"], plan.tool_calls[0].args["kreis"]) == (project, kreis)
+
+
+def test_a_named_project_with_an_aspect_is_still_about_that_project(planner: Planner) -> None:
+    assert ask(planner, "Wer finanziert die Smart City Bochum?").intent == "project_info"

@@ -17,7 +17,11 @@ LEARN_FROM = loose_re(
 LEARN_VERB = loose_re(
     r"\b(" + NOT_A_FIELD + r"(lernen|lernt|lerne)|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|"
     r"nachmach\w*|nachnutz\w*|ubertrag\w*|vorbild\w*|kopier\w*|"
-    + NOT_A_FIELD + r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example)\b"
+    + NOT_A_FIELD + r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example|"
+    r"passen|passt|geeignet|work for|works for|would work|would suit)\b"
+    # "könnten wir in Witten das auch machen?", "wär das nix für Kamen?", "would that work for Unna?"
+    r"|\b(das|so was|sowas|so etwas|that|this|it) (\w+ )?(auch|too|as well) (machen|umsetzen|einfuhren|do|try)\b"
+    r"|\b(war|ware) das (nix|nichts|was|etwas) fur\b|\bwould (that|this|it) (work|suit|be something)\b"
 )
 #: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",
 #: "qmuni's projects", "sich qmuni zum Vorbild".
@@ -28,9 +32,11 @@ LEARN_SOURCE = loose_re(
 SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
     r" (ahnlich\w* )?(wie|like)\b"
-    r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|to|like) (der |die |das |den |dem |the )?"
+    r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|zur|zum|to|like) "
+    r"(der |die |das |den |dem |the )?"
     r"(qproject|qmetric|qmuni|\w+ausbau\w*)"
-    r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?qproject\b.{0,40}\b(fur|for|in|aber|but|anderen|other)\b"
+    r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?(qmuni s )?qproject\b.{0,40}"
+    r"\b(fur|for|in|aber|but|anderen|other|nur|woanders|anderswo|elsewhere)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
     r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
     r"|\b(hat|haben|gibt s|gibts|gibt es) (\w+ )?(so was|sowas|so etwas) auch\b"  # "hat so was auch ne kleinere Stadt?"
@@ -67,8 +73,9 @@ ACTOR = loose_re(
     r"hat (\w+ ){0,4}(gemacht|entwickelt|aufgebaut|gestartet|eingerichtet|ins leben gerufen))\b"
     r"|\bwho (is |are |s )?(building|builds|built|links|linked|linking|connects|connected|runs|running|operates|"
     r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
-    r"manages|coordinates|does research|made|created|set up|started|launched|developed|designed)\b"
-    r"|\b(welche|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
+    r"manages|coordinates|does research|made|created|set up|started|launched|developed|designed|supports|helps|"
+    r"backs|finances|advises)\b"
+    r"|\b(welche\w*|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
     r"provider|providers|operator|operators|institute|institutes)\b"
 )
 #: Something being done, not a level: "Which fibre roll-outs are under way?", "Glasfaserausbau in
@@ -84,3 +91,8 @@ HAPPENING = loose_re(
 )
 EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|is anybody|does anyone|"
                   r"does anybody|hat jemand|macht jemand)\b")
+#: "in other cities", "anderswo", "nur woanders": with a named project, the like of it elsewhere.
+ELSEWHERE = loose_re(
+    r"\b(woanders|anderswo|anderorts|elsewhere|andere\w* (stadte\w*|kommunen|gemeinden|orte\w*|kreise\w*)|"
+    r"other (cities|towns|places|municipalities|regions|districts))\b"
+)

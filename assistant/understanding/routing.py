@@ -51,6 +51,7 @@ from assistant.understanding.intents_projects import (
     ACTIVITY,
     ACTOR,
     ASPECT,
+    ELSEWHERE,
     EXISTS,
     HAPPENING,
     LEARN_FROM,
@@ -225,17 +226,25 @@ def learn_from(e: Evidence) -> float:
     in any order: "A von B lernen", "Projekte aus B, die A übernehmen könnte", "What could A reuse from B"."""
     if e.munis < 2 or not e.cue(LEARN_VERB):
         return 0.0
-    return 0.94 if e.cue(LEARN_FROM) or e.cue(LEARN_SOURCE) else 0.0
+    if e.cue(LEARN_FROM) or e.cue(LEARN_SOURCE):
+        return 0.94
+    # No source marked ("Lünen macht das mit den Luftsensoren – wär das nix für Kamen?"): the one named
+    # last learns. Not when a metric is named: "Glasfaser in Bochum und Hagen, zum Beispiel" compares.
+    return 0.9 if not e.metric else 0.0
 
 
 def similar_projects(e: Evidence) -> float:
+    if e.projects and e.cue(ELSEWHERE) and not e.cue(ASPECT):
+        return 0.93  # "Are there efforts like Hagen's Masterplan Mobilität in other cities?"
     if not e.cue(SIMILAR_TO):
         return 0.0
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
     described = e.metric or e.topic or e.strong_support  # "Ein Masterplan wie der (in) Duisburg"
-    return 0.9 if e.munis and described and (e.kreise or e.population_class or e.munis >= 2) else 0.0
+    places = e.munis and (e.kreise or e.population_class or e.munis >= 2)
+    # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
+    return 0.9 if described and (places or e.kreise >= 2) else 0.0
 
 
 def projects_for_weak(e: Evidence) -> float:

@@ -98,7 +98,9 @@ class ProjectTurn(TurnBase):
             after = text[mention.end:].lstrip(" '’").casefold()[:14]
             if _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after):
                 sources.append(mention.value)
-        learner = next((m for m in munis if m not in sources), munis[0]) if sources else munis[0]
+        # without a marked source the one named last learns: "Bochum hat eine Beteiligungsplattform,
+        # könnten wir in Witten das auch machen?"
+        learner = next((m for m in munis if m not in sources), munis[0]) if sources else munis[-1]
         return learner, [m for m in munis if m != learner][:2]
 
     # --- evidence helpers ------------------------------------------------------------------------
@@ -161,19 +163,21 @@ class ProjectTurn(TurnBase):
         elsewhere = [m for m in self.munis if self.name(m) not in own]
         extra = " ".join(w for w in self.support_query().split() if w.casefold() not in _SIMILAR_WORDS) or None
         filters = self.filters()
+        kreis = next((k for k in self.kreise if not doc or k != doc.kreis), None)  # not the reference's own
         return self.make("similar_projects", [call(
             "similar_projects", project=reference, query=extra,
-            municipality=self.name(elsewhere[0]) if elsewhere else None, kreis=filters["kreis"],
+            municipality=self.name(elsewhere[0]) if elsewhere else None, kreis=kreis,
             population_class=filters["population_class"], k=5)], elsewhere[:1], projects=[reference])
 
     def _described_project(self) -> str | None:
         """"den Glasfaserausbau in Bochum": the corpus project of that town that best fits the words."""
         catalog = self.planner.catalog
         towns = {self.name(m) for m in self.munis}
+        kreise = set(self.kreise)
         support = catalog.support(query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS))
         for project in support.ranked:
             doc = catalog.docs.get(project)
-            if doc is not None and towns & set(doc.municipalities):
+            if doc is not None and (towns & set(doc.municipalities) or (doc.kreis and doc.kreis in kreise)):
                 return project
         return None
 
