@@ -516,3 +516,47 @@ def test_the_like_of_a_project_elsewhere(planner: Planner, question: str, projec
 
 def test_a_named_project_with_an_aspect_is_still_about_that_project(planner: Planner) -> None:
     assert ask(planner, "Wer finanziert die Smart City Bochum?").intent == "project_info"
+
+
+def test_alternatives_to_a_named_or_the_last_project_are_similar_projects(planner: Planner) -> None:
+    question = "Gibt es weitere Modellprojekte Smart Cities im Ruhrgebiet außer gemeinsam smart in Oberhausen?"
+    plan = ask(planner, question)  # the programme in DOS 2030's title names no single project
+    assert (plan.intent, plan.tool_calls[0].args["project"]) == ("similar_projects", "oberhausen-gemeinsam-smart")
+    assert ask(planner, "What else is out there that resembles the ruhr:HUB?").intent == "similar_projects"
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht klimakommune.digital?"))
+    plan = planner.plan("Gibt es Vergleichbares woanders?", state)
+    assert (plan.intent, plan.tool_calls[0].args["project"]) == ("similar_projects", "hagen-klimakommune-digital")
+
+
+def test_the_learner_is_the_subject_of_the_learning_verb(planner: Planner) -> None:
+    plan = ask(planner, "Could Dinslaken copy anything Duisburg did with its data platform?")
+    assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == ("Dinslaken", "Duisburg")
+    plan = ask(planner, "Anything Voerde could pick up from Moers?")
+    assert (plan.intent, plan.tool_calls[0].args["municipality"]) == ("learn_from", "Voerde (Niederrhein)")
+
+
+def test_existence_questions_with_words_beyond_the_metric_are_project_searches(planner: Planner) -> None:
+    assert ask(planner, "any startup hubs in Mülheim?").intent == "project_search"
+    assert ask(planner, "Wer bringt Senioren in Oberhausen digitale Kompetenzen bei?").intent == "project_search"
+    assert ask(planner, "Gibt es in Bochum Glasfaser?").intent != "project_search"  # only the metric: a value
+
+
+def test_which_of_those_a_town_could_take_over_searches_the_words_just_shown(planner: Planner) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Welche Projekte messen die Luftqualität an Bundesstraßen?"))
+    plan = planner.plan("und was davon kann Marl übernehmen?", state)
+    assert plan.intent == "reusable_projects"
+    assert plan.tool_calls[0].args["query"] == state.last_query
+
+
+def test_which_of_it_after_a_named_project_searches_by_that_project(planner: Planner) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht der LuFt-Hub?"))
+    plan = planner.plan("und was davon kann Marl übernehmen?", state)
+    assert plan.intent == "reusable_projects"
+    assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])
+
+
+def test_an_actor_question_without_a_metric_needs_only_some_corpus_words(planner: Planner) -> None:
+    assert ask(planner, "Wer kümmert sich um die IT der Stadtverwaltung in Duisburg?").intent == "project_search"

@@ -399,3 +399,18 @@ def test_similar_projects_put_the_place_first_and_never_come_back_empty(index: D
     assert "Marl gibt es kein Projekt wie" in render(AnswerWriter(index.registry, "de"), marl, "similar_projects")
     text = render(AnswerWriter(index.registry, "de"), herten, "similar_projects")
     assert text.index("Projekt d") < text.index("Ähnliche Projekte anderswo") < text.index("Projekt a")
+
+
+class _TopicFilteringSource(_PlaceFilteringSource):
+    def search(self, query: str, municipality: str | None = None, kreis: str | None = None,
+               topic: str | None = None, status: str | None = None, k: int = 5, *, lang: str = "de") -> list[Any]:
+        found = super().search(query, municipality, kreis, None, status, k=len(self.hits), lang=lang)
+        return [h for h in found if topic is None or topic in h.to_dict()["topics"]][:k]
+
+
+def test_a_topic_ranks_the_search_but_never_empties_it(index: DigitalIndex) -> None:
+    source = _TopicFilteringSource(hits=[project("wlan-and-reports", municipalities=["Gelsenkirchen"],
+                                                 topics=["smart_city"])])
+    result = Toolbox(index, source).execute(call("search_projects", query="freies WLAN", municipality="Gelsenkirchen",
+                                                 topic="mobile"))
+    assert [p["id"] for p in result.projects] == ["wlan-and-reports"]

@@ -329,12 +329,17 @@ def _project_result(ctx: ToolContext, name: str, hits: list[dict[str, Any]], **k
 def search_projects(
     ctx: ToolContext, query: str, municipality: str | None, kreis: str | None, topic: str | None, k: int,
 ) -> ToolResult:
-    """Projects for the query, filtered by place and topic. A town with fewer than k projects of its
+    """Projects for the query, filtered by place; the topic's projects first, then the query's others
+    in that place. A town with fewer than k projects of its
     own on the topic also gets the region-wide ones on it (Servicekonto.NRW, EfA): they are open to
     every municipality, and "nothing in Waltrop" would hide them. The answer says which are which."""
     name = ctx.resolve([municipality])[0].name if municipality else None
     source = _projects(ctx)
     hits = [h.to_dict() for h in source.search(query, municipality=name, kreis=kreis, topic=topic, k=k, lang=ctx.lang)]
+    if topic and len(hits) < k:  # a topic read from one word ("WLAN") ranks, it must not empty the answer
+        seen = {h["id"] for h in hits}
+        more = source.search(query, municipality=name, kreis=kreis, k=k, lang=ctx.lang)
+        hits += [h for h in (m.to_dict() for m in more) if h["id"] not in seen][: k - len(hits)]
     local = len(hits)
     if name and local < k:
         seen = {h["id"] for h in hits}

@@ -18,7 +18,8 @@ LEARN_VERB = loose_re(
     r"\b(" + NOT_A_FIELD + r"(lernen|lernt|lerne)|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|"
     r"nachmach\w*|nachnutz\w*|ubertrag\w*|vorbild\w*|kopier\w*|"
     + NOT_A_FIELD + r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example|"
-    r"passen|passt|geeignet|work for|works for|would work|would suit)\b"
+    r"passen|passt|geeignet|work for|works for|would work|would suit|mitnehm\w*|mitnimmt|pick\w* up|take|"
+    r"nehmen|holen|abgewinnen)\b"
     # "könnten wir in Witten das auch machen?", "wär das nix für Kamen?", "would that work for Unna?"
     r"|\b(das|so was|sowas|so etwas|that|this|it) (\w+ )?(auch|too|as well) (machen|umsetzen|einfuhren|do|try)\b"
     r"|\b(war|ware) das (nix|nichts|was|etwas) fur\b|\bwould (that|this|it) (work|suit|be something)\b"
@@ -96,3 +97,10 @@ ELSEWHERE = loose_re(
     r"\b(woanders|anderswo|anderorts|elsewhere|andere\w* (stadte\w*|kommunen|gemeinden|orte\w*|kreise\w*)|"
     r"other (cities|towns|places|municipalities|regions|districts))\b"
 )
+#: "noch mehr Ansätze", "weitere ... außer X", "What else resembles X?": alternatives to a named project.
+ALTERNATIVE = loose_re(
+    r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|"
+    r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*)\b"
+)
+#: "was davon", "which of these": a follow-up about the projects of the last answer.
+OF_THOSE = loose_re(r"\b(davon|was davon|welche davon|of these|of those|of them|from that|from these)\b")

@@ -43,6 +43,7 @@ from assistant.understanding.intents import (
     WHAT_IF,
     loose_re,
 )
+from assistant.understanding.intents_projects import OF_THOSE
 from assistant.understanding.plan_args import (
     call,
     method_topic,
@@ -159,6 +160,9 @@ class Turn(ProjectTurn):
         if not munis:
             return self.projects(force=True)
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or None
+        if OF_THOSE.search(self.skeleton):  # "und was davon kann Marl übernehmen?": what was just shown
+            doc = self.planner.catalog.docs.get(self.state.project or "")
+            query = self.state.last_query or (doc.title if doc else None) or query
         return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),
                                                      query=query, k=5)], munis[:1])
 

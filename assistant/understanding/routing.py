@@ -50,6 +50,7 @@ from assistant.understanding.intents_projects import (
     ABOUT,
     ACTIVITY,
     ACTOR,
+    ALTERNATIVE,
     ASPECT,
     ELSEWHERE,
     EXISTS,
@@ -234,15 +235,18 @@ def learn_from(e: Evidence) -> float:
 
 
 def similar_projects(e: Evidence) -> float:
-    if e.projects and e.cue(ELSEWHERE) and not e.cue(ASPECT):
-        return 0.93  # "Are there efforts like Hagen's Masterplan Mobilität in other cities?"
+    if e.projects and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE)) and not e.cue(ASPECT):
+        return 0.93  # "Are there efforts like Hagen's Masterplan Mobilität in other cities?", "weitere ... außer X"
+    if e.state_project and not e.projects and not e.munis and not e.kreise and not e.metric \
+            and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE) or e.cue(SIMILAR_TO)) and not e.cue(ASPECT):
+        return 0.92  # "Gibt es Vergleichbares woanders?" after a project answer: the like of that project
     if not e.cue(SIMILAR_TO):
         return 0.0
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
     described = e.metric or e.topic or e.strong_support  # "Ein Masterplan wie der (in) Duisburg"
-    places = e.munis and (e.kreise or e.population_class or e.munis >= 2)
+    places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE))
     # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
     return 0.9 if described and (places or e.kreise >= 2) else 0.0
 
@@ -271,6 +275,8 @@ def project_search(e: Evidence) -> float:
         return 0.84
     if e.cue(ACTOR) and e.full_support.score >= SOME_SUPPORT:
         return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
+    if e.cue(ACTOR) and not e.metric and e.full_support.score > 0:
+        return 0.8  # "Wer kümmert sich um die IT der Stadtverwaltung in Duisburg?": no metric to read instead
     if e.project_followup:
         return 0.83  # "und in Duisburg?" after a project answer
     if e.cue(HAPPENING) and not e.numeric_shape and e.full_support.score >= STRONG_SUPPORT:
@@ -288,8 +294,12 @@ def project_search(e: Evidence) -> float:
         # Words beyond place and metric that the corpus supports strongly and no numeric cue: "Wer
         # schließt in Dortmund die weißen Flecken an, auch die Schulen?" is about projects, while "Wie
         # steht Dortmund bei Glasfaser?" leaves no such words. Just above a plain value reading.
-        residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and e.strong_support
-        return RESIDUAL_OVER_VALUE if residual else 0.0
+        # Without any metric the value reading is only the overall index, a weak guess: some support will do.
+        supported = e.strong_support or (not e.metric and e.some_support)
+        residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and supported
+        # "any startup hubs in Mülheim?": asks whether something exists, with words beyond the metric
+        exists = e.cue(EXISTS) and not e.numeric_shape and e.some_support
+        return RESIDUAL_OVER_VALUE if residual or exists else 0.0
     if e.decisive_support:
         return 0.8
     if e.metric or e.kreise or e.groups:

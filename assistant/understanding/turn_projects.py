@@ -12,6 +12,7 @@ from assistant.index.registry import OVERALL
 from assistant.projects.topics import topic_label
 from assistant.tools.plan import Plan
 from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
+from assistant.understanding.intents_projects import LEARN_VERB
 from assistant.understanding.plan_args import call, query_text, topic
 from assistant.understanding.routing import STRONG_SUPPORT, Evidence
 from assistant.understanding.turn import TurnBase
@@ -21,6 +22,8 @@ _PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "
 #: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
 _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
 _SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
+#: "wär das nix für Kamen?": the municipality after "für/for" is the learner.
+_FOR_LEARNER = loose_re(r"\b(fur|for) qmuni\b")
 #: "und für Herne?": the new municipality is the learner.
 _LEARNER_BEFORE = loose_re(r"\b(fur|für|fuer|for)$")
 
@@ -98,10 +101,20 @@ class ProjectTurn(TurnBase):
             after = text[mention.end:].lstrip(" '’").casefold()[:14]
             if _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after):
                 sources.append(mention.value)
-        # without a marked source the one named last learns: "Bochum hat eine Beteiligungsplattform,
-        # könnten wir in Witten das auch machen?"
-        learner = next((m for m in munis if m not in sources), munis[0]) if sources else munis[-1]
+        learner = next((m for m in munis if m not in sources), munis[0]) if sources else self._subject(munis)
         return learner, [m for m in munis if m != learner][:2]
+
+    def _subject(self, munis: list[str]) -> str:
+        """Without a marked source, the one who learns is the subject of the learning verb: the town
+        named last before it ("Could Dinslaken copy anything Duisburg did", "Bochum hat X, könnten wir
+        in Witten das auch machen?"), unless one is named after "für/for" ("wär das nix für Kamen?");
+        else the last one named."""
+        marked = _FOR_LEARNER.search(self.skeleton)
+        if marked:  # "wär das nix für Kamen?", "would that work for Unna?"
+            return munis[min(self.skeleton[:marked.end()].count("qmuni"), len(munis)) - 1]
+        verb = LEARN_VERB.search(self.skeleton)
+        before = self.skeleton[:verb.start()].count("qmuni") if verb else 0
+        return munis[min(before, len(munis)) - 1] if before else munis[-1]
 
     # --- evidence helpers ------------------------------------------------------------------------
     def unknown_capitalised(self) -> bool:
@@ -156,6 +169,8 @@ class ProjectTurn(TurnBase):
     def similar_projects(self) -> Plan | None:
         catalog = self.planner.catalog
         reference = self.named_projects[0] if self.named_projects else self._described_project()
+        if reference is None and not (self.munis or self.kreise):
+            reference = self.state.project  # "Gibt es Vergleichbares woanders?" after a project answer
         if reference is None:
             return None
         doc = catalog.docs.get(reference)
@@ -167,7 +182,7 @@ class ProjectTurn(TurnBase):
         return self.make("similar_projects", [call(
             "similar_projects", project=reference, query=extra,
             municipality=self.name(elsewhere[0]) if elsewhere else None, kreis=kreis,
-            population_class=filters["population_class"], k=5)], elsewhere[:1], projects=[reference])
+            population_class=filters["population_class"], k=5)], elsewhere, projects=[reference])
 
     def _described_project(self) -> str | None:
         """"den Glasfaserausbau in Bochum": the corpus project of that town that best fits the words."""
