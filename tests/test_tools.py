@@ -333,12 +333,13 @@ def test_similar_projects_reorder_by_population_class_but_keep_the_most_similar(
 
 
 class _PlaceFilteringSource(FakeProjects):
-    """Canned hits filtered by municipality the way the project index filters them."""
+    """Canned hits filtered by municipality and topic the way the project index filters them."""
 
     def search(self, query: str, municipality: str | None = None, kreis: str | None = None,
                topic: str | None = None, status: str | None = None, k: int = 5, *, lang: str = "de") -> list[Any]:
         found = super().search(query, municipality, kreis, topic, status, k=len(self.hits), lang=lang)
-        return [h for h in found if municipality is None or municipality in h.to_dict()["municipalities"]][:k]
+        return [h for h in found if (municipality is None or municipality in h.to_dict()["municipalities"])
+                and (topic is None or topic in h.to_dict()["topics"])][:k]
 
 
 def test_search_in_a_town_with_few_projects_adds_region_wide_ones_and_says_so(index: DigitalIndex) -> None:
@@ -401,15 +402,8 @@ def test_similar_projects_put_the_place_first_and_never_come_back_empty(index: D
     assert text.index("Projekt d") < text.index("Ähnliche Projekte anderswo") < text.index("Projekt a")
 
 
-class _TopicFilteringSource(_PlaceFilteringSource):
-    def search(self, query: str, municipality: str | None = None, kreis: str | None = None,
-               topic: str | None = None, status: str | None = None, k: int = 5, *, lang: str = "de") -> list[Any]:
-        found = super().search(query, municipality, kreis, None, status, k=len(self.hits), lang=lang)
-        return [h for h in found if topic is None or topic in h.to_dict()["topics"]][:k]
-
-
 def test_a_topic_ranks_the_search_but_never_empties_it(index: DigitalIndex) -> None:
-    source = _TopicFilteringSource(hits=[project("wlan-and-reports", municipalities=["Gelsenkirchen"],
+    source = _PlaceFilteringSource(hits=[project("wlan-and-reports", municipalities=["Gelsenkirchen"],
                                                  topics=["smart_city"])])
     result = Toolbox(index, source).execute(call("search_projects", query="freies WLAN", municipality="Gelsenkirchen",
                                                  topic="mobile"))
