@@ -560,3 +560,12 @@ def test_which_of_it_after_a_named_project_searches_by_that_project(planner: Pla
 
 def test_an_actor_question_without_a_metric_needs_only_some_corpus_words(planner: Planner) -> None:
     assert ask(planner, "Wer kümmert sich um die IT der Stadtverwaltung in Duisburg?").intent == "project_search"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Wie kommt der Infrastrukturwert von Alpen zustande?", "explain"),
+    ("What does 'business gigabit access' actually measure?", "method"),
+    ("Was misst der Indikator Glasfaser-Haushalte?", "method"),
+])
+def test_how_a_value_comes_about_and_what_a_metric_measures(planner: Planner, question: str, intent: str) -> None:
+    assert ask(planner, question).intent == intent

@@ -113,7 +113,11 @@ METHOD = _rx(
 )
 #: "Was ist X?" / "What is X?" reads as a definition only when no municipality is named.
 DEFINITION = _rx(r"^(und )?(was|what) (ist|sind|is|are) (ein |eine |der |die |das |a |an |the )?qmetric$",
-                 r"^(erklar\w*|explain|define|definiere) (mir |me )?(den |die |das |the )?(begriff |term )?qmetric$")
+                 r"^(erklar\w*|explain|define|definiere) (mir |me )?(den |die |das |the )?(begriff |term )?qmetric$",
+                 # "What does 'business gigabit access' actually measure?", "Was misst der Indikator X?"
+                 r"^(und )?(what|was) (does|dos|do|misst|messen|bedeutet|means?) (\w+ ){0,3}qmetric"
+                 r"( \w+)?( (measure|mean|bedeuten|messen))?$",
+                 r"^(und )?(what|was) (does|dos|do) qmetric (\w+ )?(measure|mean)$")
 INDICATORS = _rx(
     r"\bwelche (indikatoren|kennzahlen|kennziffern|messgrossen|bereiche|dimensionen|teilindizes|metriken|"
     r"themenfelder|merkmale|werte|daten)\b",
@@ -180,6 +184,9 @@ EXPLAIN = _rx(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
     r"woran liegt|treiber|drivers?|schwachstellen|starken und schwachen|strengths and weaknesses)\b",
     r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
+    # "Wie kommt der Infrastrukturwert von Alpen zustande?", "how is Hagen's score made up?"
+    r"\bwie kommt .{0,50}\bzustande\b", r"\bsetzt sich .{0,50}\bzusammen\b", r"\bzusammengesetzt\b",
+    r"\bhow (is|are) .{0,50}\b(made up|composed|put together|calculated|computed)\b",
     r"\bwo (liegen|sind) (die |ihre |seine )?(starken|schwachen)\b",
     r"\b(starken|schwachen|strengths|weaknesses) (von |of )?qmuni\b", r"\bqmuni\w* (starken|schwachen)\b",
 )
