@@ -168,3 +168,10 @@ def method_topic(skeleton: str) -> str:
         if pattern.search(skeleton):
             return name
     return "overview"
+
+
+def carried_query(query: str) -> str:
+    """A search query carried into a follow-up ("und in Bochum?"): its words only. The first answer
+    echoed what the user typed; the follow-up's answer must not repeat punctuation that made it a file
+    path or markup ("SCRIPTALERT;/etc/0" is carried as "SCRIPTALERT etc 0")."""
+    return " ".join(re.findall(r"[^\W_][\w-]*", query))

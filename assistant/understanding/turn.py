@@ -13,7 +13,7 @@ from collections.abc import Callable
 from assistant.index.registry import OVERALL
 from assistant.tools.plan import Intent, Plan, ToolCall
 from assistant.understanding.intents import INTENT_WORDS, REGION_WORDS
-from assistant.understanding.plan_args import call, query_text
+from assistant.understanding.plan_args import call, carried_query, query_text
 from assistant.understanding.turn_places import PlaceChecks
 
 
@@ -74,6 +74,7 @@ class TurnBase(PlaceChecks):
     def projects_like_before(self, munis: list[str]) -> Plan:
         last = self.last_call("search_projects")
         args = dict(last.args) if last else {"query": self.state.last_query or self.text, "topic": None, "k": 5}
+        args["query"] = carried_query(str(args["query"])) or self.text
         if munis and last and args.get("query") == args.get("municipality"):  # the query was only the old town
             args["query"] = self.name(munis[0])
         args.update(municipality=self.name(munis[0]) if munis else None,

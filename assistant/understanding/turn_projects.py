@@ -13,7 +13,7 @@ from assistant.projects.topics import topic_label
 from assistant.tools.plan import Plan
 from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
 from assistant.understanding.intents_projects import LEARN_VERB
-from assistant.understanding.plan_args import call, query_text, topic
+from assistant.understanding.plan_args import call, carried_query, query_text, topic
 from assistant.understanding.routing import STRONG_SUPPORT, Evidence
 from assistant.understanding.turn import TurnBase
 
@@ -68,6 +68,7 @@ class ProjectTurn(TurnBase):
         if not query:
             return None
         municipality = self.name(self.munis[0]) if self.munis else None
+        query = carried_query(query) or query
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
                                                  kreis=self.kreise[0] if self.kreise else None, topic=None, k=5)],
                          self.munis[:1])

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.answers.chat import Assistant
@@ -255,6 +255,7 @@ def test_the_planner_emits_valid_plans_for_any_text(world: World, question: str,
 
 @fuzz("ask")
 @given(turns=st.lists(QUESTIONS, min_size=1, max_size=3))
+@example(turns=["SCRIPTALERT;/etc/0", "BOCHU"])  # found by Hypothesis: a follow-up echoed the earlier path
 def test_any_conversation_gets_safe_correct_replies(world: World, turns: list[str]) -> None:
     assistant = Assistant(world.engine)
     for text in turns:
