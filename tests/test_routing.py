@@ -569,3 +569,19 @@ def test_an_actor_question_without_a_metric_needs_only_some_corpus_words(planner
 ])
 def test_how_a_value_comes_about_and_what_a_metric_measures(planner: Planner, question: str, intent: str) -> None:
     assert ask(planner, question).intent == intent
+
+
+def test_a_town_and_words_that_point_at_that_towns_project_agree_on_a_project_question() -> None:
+    """Some corpus support and a metric word: the value reading stays, unless the best-supported
+    project is the named town's own (entities and words agree)."""
+    some = lambda: Support("lamarr-institut", 4.0, 1.0)  # noqa: E731
+    base = Evidence("qmetric in qmuni welches qmetric ist da das grosse", munis=1, metric="research_institutes",
+                    specific_metric=True, tokens=9, content_words=3, support_fn=some)
+    assert rank_scorers(base)[0][1].intent == "value"
+    local = replace(base, local_fn=lambda: True)
+    assert rank_scorers(local)[0][1].intent == "project_search"
+
+
+def test_a_towns_own_project_in_the_words_makes_a_project_question(planner: Planner) -> None:
+    assert ask(planner, "KI-Forschung in Dortmund – welches Institut ist da das große?").intent == "project_search"
+    assert ask(planner, "Wie viele Forschungsinstitute hat Dortmund?").intent != "project_search"

@@ -97,7 +97,14 @@ class Turn(ProjectTurn):
             project_noun=self.project_noun(), fake_role=bool(FAKE_ROLE.search(self.text)),
             support_fn=lambda: catalog.support(self.support_query()),
             full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
+            local_fn=self.local_support,
         )
+
+    def local_support(self) -> bool:
+        """Whether the project the question's own words support best belongs to a town it names."""
+        support = self.planner.catalog.support(self.support_query())
+        doc = self.planner.catalog.docs.get(support.project or "")
+        return doc is not None and bool({self.name(m) for m in self.munis} & set(doc.municipalities))
 
     # --- builders without a rule of their own -----------------------------------------------------
     def refuse(self) -> Plan:

@@ -109,6 +109,9 @@ class Evidence:
     #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
     #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
     full_support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
+    #: whether the best-supported project is one of the named municipality's own: "Wo gibt es in
+    #: Gelsenkirchen freies WLAN?" matches a Gelsenkirchen project, entities and words agree
+    local_fn: Callable[[], bool] = field(default=lambda: False, repr=False)
 
     def cue(self, pattern: object) -> bool:
         return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
@@ -117,6 +120,11 @@ class Evidence:
     def support(self) -> Support:
         """Corpus support of the question's content words (computed only when a scorer asks)."""
         return self.support_fn()
+
+    @cached_property
+    def local_support(self) -> bool:
+        """The named town and the corpus words point at the same project (computed only when asked)."""
+        return self.local_fn()
 
     @cached_property
     def full_support(self) -> Support:
@@ -295,7 +303,7 @@ def project_search(e: Evidence) -> float:
         # schließt in Dortmund die weißen Flecken an, auch die Schulen?" is about projects, while "Wie
         # steht Dortmund bei Glasfaser?" leaves no such words. Just above a plain value reading.
         # Without any metric the value reading is only the overall index, a weak guess: some support will do.
-        supported = e.strong_support or (not e.metric and e.some_support)
+        supported = e.strong_support or (e.some_support and (not e.metric or e.local_support))
         residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and supported
         # "any startup hubs in Mülheim?": asks whether something exists, with words beyond the metric
         exists = e.cue(EXISTS) and not e.numeric_shape and e.some_support
