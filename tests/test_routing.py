@@ -585,3 +585,22 @@ def test_a_town_and_words_that_point_at_that_towns_project_agree_on_a_project_qu
 def test_a_towns_own_project_in_the_words_makes_a_project_question(planner: Planner) -> None:
     assert ask(planner, "KI-Forschung in Dortmund – welches Institut ist da das große?").intent == "project_search"
     assert ask(planner, "Wie viele Forschungsinstitute hat Dortmund?").intent != "project_search"
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Hochschulen, die gemeinsam mit Firmen zu Mobilität und Energie forschen – gibts sowas im Ruhrgebiet?",
+     "project_search"),  # the corpus answers the words; "Ruhrgebiet" alone does not make it the findings
+    ("Wie ist die 5G-Abdeckung im Ruhrgebiet?", "findings"),
+    ("Tell me about the fibre build in Gelsenkirchen", "project_search"),  # about a project there
+    ("Tell me about Gelsenkirchen", "profile"),
+    ("Glasfaserausbau im Ennepe-Ruhr-Kreis – wie viel Förderung gibt es da?", "project_search"),  # no funding data
+    ("what else is out there like Hamm's digital strategy?", "similar_projects"),
+])
+def test_project_evidence_against_profile_findings_and_quantity_readings(planner: Planner, question: str,
+                                                                         intent: str) -> None:
+    assert ask(planner, question).intent == intent
+
+
+def test_the_learner_right_after_a_modal_verb(planner: Planner) -> None:
+    plan = ask(planner, "Kann Marl was von der Beteiligungsplattform in Bochum übernehmen?")
+    assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == ("Marl", "Bochum")

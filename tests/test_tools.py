@@ -408,3 +408,13 @@ def test_a_topic_ranks_the_search_but_never_empties_it(index: DigitalIndex) -> N
     result = Toolbox(index, source).execute(call("search_projects", query="freies WLAN", municipality="Gelsenkirchen",
                                                  topic="mobile"))
     assert [p["id"] for p in result.projects] == ["wlan-and-reports"]
+
+
+def test_learn_from_a_teacher_without_projects_on_it_shows_the_topic_elsewhere(index: DigitalIndex) -> None:
+    source = _PlaceFilteringSource(hits=[project("herne-own", municipalities=["Herne"]),
+                                         project("bochum-air", municipalities=["Bochum"])])
+    result = Toolbox(index, source).execute(call("learn_from", municipality="Herne", teacher="Marl",
+                                                 query="Luftqualität", k=3))
+    assert [p["id"] for p in result.projects] == ["bochum-air"]  # never the learner's own
+    quiet = Toolbox(index, source).execute(call("learn_from", municipality="Herne", teacher="Marl", k=3))
+    assert quiet.projects == []  # no words of the asker: nothing is guessed

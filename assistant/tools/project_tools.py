@@ -59,6 +59,9 @@ def learn_from(ctx: ToolContext, municipality: str, teacher: str, query: str | N
     fused = _fuse(rankings)
     own = [h for h in fused if _runs_itself(h, model.name)]
     hits = (own + [h for h in fused if h not in own])[:k]
+    if not hits and query:  # the teacher has nothing indexed on it: the topic's projects elsewhere
+        found = [h.to_dict() for h in source.search(query, k=k + 10, lang=ctx.lang)]
+        hits = [h for h in found if learner.name not in (h.get("municipalities") or [])][:k]
     data = {"municipality": learner.name, "teacher": model.name, "weak_indicators": chosen,
             "query": inert_text(query, ctx.lang) if query else None}
     return _project_result(ctx, "learn_from", hits, figures=figures, facts=facts, data=data)

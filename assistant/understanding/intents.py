@@ -197,7 +197,7 @@ PEERS = _rx(
     r"\b(so|genauso|ebenso) (gross|aufgestellt|strukturiert) wie qmuni\b",
 )
 PROFILE = _rx(
-    r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|profile|overview|summary|"
+    r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
     r"dashboard|factsheet|fact sheet|everything)\b",
     r"\balles (uber|zu|von)\b", r"\balle (werte|kennzahlen|indikatoren|zahlen|daten|ergebnisse) (von|fur|zu|uber)\b",
     r"\btell me about\b", r"\ball (the )?(values|indicators|figures|numbers|data|results) (for|of|on)\b",

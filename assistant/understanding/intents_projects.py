@@ -39,6 +39,7 @@ SIMILAR_TO = loose_re(
     r"|\b(wie|like) (der |die |das |den |dem |the |a |an )?(qmuni s )?qproject\b.{0,40}"
     r"\b(fur|for|in|aber|but|anderen|other|nur|woanders|anderswo|elsewhere)\b"
     r"|\b(ahnlich\w*|similar) (wie|to) qproject"
+    r"|\b(like|wie) qmuni s \w+"  # "what else is out there like Hamm's digital strategy?"
     r"|\bso (ein|eine|einen|einem|ne|nen|n) (\w+ )?wie\b"  # "so ein Glasfaserprojekt wie in Bochum"
     r"|\b(hat|haben|gibt s|gibts|gibt es) (\w+ )?(so was|sowas|so etwas) auch\b"  # "hat so was auch ne kleinere Stadt?"
     r"|\b(was|etwas|something|anything) (ahnlich\w*|vergleichbar\w*|similar|comparable)\b"  # "was Vergleichbares"
@@ -95,7 +96,8 @@ EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is
 #: "in other cities", "anderswo", "nur woanders": with a named project, the like of it elsewhere.
 ELSEWHERE = loose_re(
     r"\b(woanders|anderswo|anderorts|elsewhere|andere\w* (stadte\w*|kommunen|gemeinden|orte\w*|kreise\w*)|"
-    r"other (cities|towns|places|municipalities|regions|districts))\b"
+    r"other (cities|towns|places|municipalities|regions|districts)|"
+    r"kleiner\w* (stadte\w*|kommunen|gemeinden|orte\w*)|smaller (towns|cities|places|municipalities))\b"
 )
 #: "noch mehr Ansätze", "weitere ... außer X", "What else resembles X?": alternatives to a named project.
 ALTERNATIVE = loose_re(
@@ -104,3 +106,8 @@ ALTERNATIVE = loose_re(
 )
 #: "was davon", "which of these": a follow-up about the projects of the last answer.
 OF_THOSE = loose_re(r"\b(davon|was davon|welche davon|of these|of those|of them|from that|from these)\b")
+#: Facts only a project has, never the index: funding, sponsors, partners, lead, budget.
+PROJECT_FACT = loose_re(
+    r"\b(forderung\w*|fordermittel\w*|gefordert|finanzier\w*|zuschuss\w*|budget\w*|partner\w*|trager\w*|"
+    r"projekttrager\w*|funding|funded|grants?|subsid\w*|sponsors?|partners?|budget)\b"
+)

@@ -58,6 +58,7 @@ from assistant.understanding.intents_projects import (
     LEARN_FROM,
     LEARN_SOURCE,
     LEARN_VERB,
+    PROJECT_FACT,
     PROJECT_PRONOUN,
     SIMILAR_TO,
     WEAK_AT,
@@ -133,8 +134,9 @@ class Evidence:
 
     @property
     def numeric_shape(self) -> bool:
-        """A cue that only the index answers: a ranking, a comparison, an average, a position, a quantity."""
-        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN, PROFILE,
+        """A cue that only the index answers: a ranking, a comparison, an average, a position, a quantity.
+        Not "tell me about" / "Überblick": those ask about a town or about a project there alike."""
+        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN,
                                          PEERS, METHOD, INDICATORS, WHAT_IF, QUANTITY))
 
     @property
@@ -169,6 +171,13 @@ class Evidence:
         return (self.state_project is not None and not self.projects and not self.munis and not self.kreise
                 and not self.metric
                 and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
+
+    @property
+    def project_residual(self) -> bool:
+        """Words beyond the town and the metric that the corpus supports: strongly, or somewhat when they
+        point at a project of the named town."""
+        return bool(self.munis) and self.content_words >= 2 and (
+            self.strong_support or (self.some_support and self.local_support))
 
     @property
     def numeric_entities(self) -> bool:
@@ -253,8 +262,8 @@ def similar_projects(e: Evidence) -> float:
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
-    described = e.metric or e.topic or e.strong_support  # "Ein Masterplan wie der (in) Duisburg"
-    places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE))
+    described = e.metric or e.topic or e.strong_support or (e.some_support and e.cue(ALTERNATIVE))
+    places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
     # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
     return 0.9 if described and (places or e.kreise >= 2) else 0.0
 
@@ -281,6 +290,8 @@ def project_search(e: Evidence) -> float:
     """Project words, or content words the corpus supports that no numeric reading explains."""
     if e.cue(PROJECT) or e.project_noun:
         return 0.84
+    if e.cue(PROJECT_FACT) and not e.munis and e.full_support.score >= STRONG_SUPPORT:
+        return 0.86  # "Glasfaserausbau im EN-Kreis – wie viel Förderung gibt es da?": the index has no funding
     if e.cue(ACTOR) and e.full_support.score >= SOME_SUPPORT:
         return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
     if e.cue(ACTOR) and not e.metric and e.full_support.score > 0:
@@ -296,7 +307,8 @@ def project_search(e: Evidence) -> float:
             return 0.7  # "Is there research on the circular economy?"
     if e.topic in PROJECT_ONLY_TOPICS and not e.metric:
         return 0.66  # a topic only projects speak about ("Luftqualität", "Verwaltung"), no index metric
-    if e.region and not e.metric and not e.munis and e.strong_support and e.content_words >= 2:
+    if e.region and not e.munis and not e.numeric_shape and e.content_words >= 3 \
+            and e.full_support.score >= STRONG_SUPPORT:
         return 0.66  # "circular economy in the Ruhr area": words the corpus answers outweigh "Ruhr" (findings)
     if e.munis:
         # Words beyond place and metric that the corpus supports strongly and no numeric cue: "Wer
@@ -349,6 +361,14 @@ def findings_region(e: Evidence) -> float:
     return 0.2 if e.decisive_support else 0.64
 
 
+def profile(e: Evidence) -> float:
+    """"Tell me about Gelsenkirchen" is a profile; "Tell me about the fibre build in Gelsenkirchen" and
+    "Gibt es in Essen ein Dashboard, das ... zusammenführt?" are about projects there."""
+    if not e.cue(PROFILE):
+        return 0.0
+    return 0.5 if e.project_residual else 0.78
+
+
 def what_if(e: Evidence) -> float:
     return 0.92 if e.cue(WHAT_IF) else 0.0
 
@@ -386,7 +406,7 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("project_search", project_search, "project_search"),
     IntentScorer("explain", _cue(0.82, EXPLAIN), "explain"),
     IntentScorer("peers", _cue(0.80, PEERS), "peers"),
-    IntentScorer("profile", _cue(0.78, PROFILE), "profile"),
+    IntentScorer("profile", profile, "profile"),
     IntentScorer("findings", findings_published, "findings", "findings_published"),
     IntentScorer("above_below", _cue(0.74, ABOVE_BELOW), "above_below"),
     IntentScorer("compare_average", lambda e: 0.72 if e.cue(COMPARE_AVERAGE) or e.cue(COMPARE) else 0.0,

@@ -22,6 +22,8 @@ _PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "
 #: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
 _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
 _SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
+#: "Kann Marl ...", "could Dinslaken ...": the municipality right after a modal verb is the learner.
+_MODAL_LEARNER = loose_re(r"\b(kann|konnte|konnen|sollte|durfte|can|could|might|should) (sich |wir in |we in )?qmuni\b")
 #: "wär das nix für Kamen?": the municipality after "für/for" is the learner.
 _FOR_LEARNER = loose_re(r"\b(fur|for) qmuni\b")
 #: "und für Herne?": the new municipality is the learner.
@@ -110,6 +112,9 @@ class ProjectTurn(TurnBase):
         named last before it ("Could Dinslaken copy anything Duisburg did", "Bochum hat X, könnten wir
         in Witten das auch machen?"), unless one is named after "für/for" ("wär das nix für Kamen?");
         else the last one named."""
+        modal = _MODAL_LEARNER.search(self.skeleton)
+        if modal:  # "Kann Marl was von der Beteiligungsplattform in Bochum übernehmen?"
+            return munis[min(self.skeleton[:modal.end()].count("qmuni"), len(munis)) - 1]
         marked = _FOR_LEARNER.search(self.skeleton)
         if marked:  # "wär das nix für Kamen?", "would that work for Unna?"
             return munis[min(self.skeleton[:marked.end()].count("qmuni"), len(munis)) - 1]
