@@ -13,10 +13,11 @@ import pytest
 
 from assistant.projects.corpus import validate_corpus
 from assistant.tools.plan import INTENTS, ConversationState, Plan
+from assistant.understanding.evidence import Evidence
 from assistant.understanding.planner import Planner
 from assistant.understanding.project_catalog import ProjectCatalog, Support
 from assistant.understanding.project_names import ProjectNames, is_ordinary_word
-from assistant.understanding.routing import SCORERS, Evidence, rank_scorers
+from assistant.understanding.routing import SCORERS, rank_scorers
 from tests.test_entities import shipped_index
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

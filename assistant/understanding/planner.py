@@ -22,6 +22,7 @@ from assistant.index.registry import AREA_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
 from assistant.understanding.entities import EntityFinder
+from assistant.understanding.evidence import Evidence
 from assistant.understanding.intents import (
     ABOVE_BELOW,
     BELOW_WORDS,
@@ -55,7 +56,7 @@ from assistant.understanding.plan_args import (
     weights,
 )
 from assistant.understanding.project_catalog import ProjectCatalog
-from assistant.understanding.routing import Evidence, rank_scorers
+from assistant.understanding.routing import rank_scorers
 from assistant.understanding.similarity import EmbedFn, MetricSimilarity
 from assistant.understanding.turn_projects import ProjectTurn
 

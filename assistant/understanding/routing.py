@@ -11,6 +11,7 @@ municipality and none is there) the next best is tried.
 Scores are on one scale: a cue that names an intent outright (a what-if phrase, "Methodik") is
 worth more than one that merely fits ("wo steht"); entities that an intent needs raise it, and
 contradicting evidence lowers it (a named project lowers the findings and out-of-scope readings).
+The evidence itself (`Evidence`, the support thresholds) lives in `assistant.understanding.evidence`.
 Each scorer is a small pure function and can be tested on its own; the invariants of issue 9 are
 tests on the table (tests/test_routing.py).
 """
@@ -18,10 +19,17 @@ tests on the table (tests/test_routing.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from assistant.tools.plan import Intent
+from assistant.understanding.evidence import (
+    CORPUS_OVER_FALLBACK,
+    RESIDUAL_OVER_VALUE,
+    RESIDUAL_WORDS,
+    SOME_SUPPORT,
+    STRONG_SUPPORT,
+    Evidence,
+)
 from assistant.understanding.intents import (
     ABOVE_BELOW,
     COMPARE,
@@ -40,7 +48,6 @@ from assistant.understanding.intents import (
     PROFILE,
     PROJECT,
     PROJECT_ONLY_TOPICS,
-    QUANTITY,
     RANK,
     REUSE,
     WHAT_IF,
@@ -63,132 +70,10 @@ from assistant.understanding.intents_projects import (
     SIMILAR_TO,
     WEAK_AT,
 )
-from assistant.understanding.project_catalog import NO_SUPPORT, Support
-
-#: BM25 support of the question's own words (places, metrics and fillers removed) by the corpus.
-STRONG_SUPPORT = 6.0  # a distinctive word of one project ("Kreislaufwirtschaft", "Rhinecloud")
-SOME_SUPPORT = 3.0  # content words the corpus speaks about
-#: One project clearly ahead: "Anlaufstelle für Gründer" (ruhrhub 29 vs 5), "Kreislaufwirtschaft" (13 vs 4.5).
-#: Region-level numeric words stay below it ("5G-Abdeckung" 5.8, "Glasfaser" 3.4 with margin 0.2).
-DECISIVE_SUPPORT, DECISIVE_MARGIN = 8.0, 4.0
-#: A metric or Kreis named without any numeric cue, words the corpus supports strongly: more than the
-#: fallback (0.1), less than every reading with a cue of its own.
-CORPUS_OVER_FALLBACK = 0.3
-#: A municipality named with content words the index does not explain and the corpus supports
-#: strongly: a project reading just above the plain value reading (0.58/0.6), below every cue.
-RESIDUAL_OVER_VALUE, RESIDUAL_WORDS = 0.62, 2
-
-
-@dataclass
-class Evidence:
-    """Everything the scorers may look at, computed once per question (`support` lazily)."""
-
-    skeleton: str
-    munis: int = 0
-    kreise: int = 0
-    groups: int = 0
-    outside: int = 0
-    metric: str | None = None  # the named metric (indicator, area or overall), if any
-    specific_metric: bool = False  # an indicator or area, not just "Digital-Index"
-    region: bool = False  # "Ruhrgebiet", "Region" ...
-    topic: str | None = None  # a corpus topic named in the question
-    projects: tuple[str, ...] = ()  # corpus projects named in the question
-    fuzzy_project: bool = False  # the project name was read despite a typo
-    state_intent: Intent | None = None
-    state_munis: int = 0
-    state_project: str | None = None
-    followup_shape: bool = False
-    elliptical: bool = False
-    refers_back: bool = False
-    tokens: int = 0
-    content_words: int = 0
-    unknown_capitalised: bool = False  # a capitalised word no table knows (a place? a project?)
-    population_class: bool = False
-    project_noun: bool = False  # a compound naming projects ("Glasfaserprojekte", "Smart-City-Initiativen")
-    fake_role: bool = False  # a role header or chat-template tag in the raw text ("system:", "<|im_start|>")
-    support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
-    #: support of every content word, metric words included: "Glasfasernetz" is a metric word, but
-    #: "wer kümmert sich um das Glasfasernetz" is answered by the corpus, not by the index
-    full_support_fn: Callable[[], Support] = field(default=lambda: NO_SUPPORT, repr=False)
-    #: whether the best-supported project is one of the named municipality's own: "Wo gibt es in
-    #: Gelsenkirchen freies WLAN?" matches a Gelsenkirchen project, entities and words agree
-    local_fn: Callable[[], bool] = field(default=lambda: False, repr=False)
-
-    def cue(self, pattern: object) -> bool:
-        return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
-
-    @cached_property
-    def support(self) -> Support:
-        """Corpus support of the question's content words (computed only when a scorer asks)."""
-        return self.support_fn()
-
-    @cached_property
-    def local_support(self) -> bool:
-        """The named town and the corpus words point at the same project (computed only when asked)."""
-        return self.local_fn()
-
-    @cached_property
-    def full_support(self) -> Support:
-        """Corpus support of the content words including metric words (computed only when asked)."""
-        return self.full_support_fn()
-
-    @property
-    def numeric_shape(self) -> bool:
-        """A cue that only the index answers: a ranking, a comparison, an average, a position, a quantity.
-        Not "tell me about" / "Überblick": those ask about a town or about a project there alike."""
-        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN,
-                                         PEERS, METHOD, INDICATORS, WHAT_IF, QUANTITY))
-
-    @property
-    def project_followup(self) -> bool:
-        """A short turn after a project answer that moves to another place, no metric named:
-        "und in Duisburg?", "gibt's das auch im Kreis Unna?", "and is there anything like that in Hagen?".
-        A turn that asks for projects in its own words ("Welche Projekte zu Online-Anträgen gibt es in
-        Essen?") is a new search, not a follow-up."""
-        return (self.state_intent in PROJECT_INTENTS and bool(self.munis or self.kreise) and not self.metric
-                and not self.projects and self.tokens <= 12 and not self.cue(PROJECT) and not self.project_noun
-                and (self.elliptical or self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(SIMILAR_TO)))
-
-    @property
-    def strong_support(self) -> bool:
-        return self.support.score >= STRONG_SUPPORT
-
-    @property
-    def some_support(self) -> bool:
-        return self.support.score >= SOME_SUPPORT
-
-    @property
-    def decisive_support(self) -> bool:
-        return self.support.score >= DECISIVE_SUPPORT and self.support.margin >= DECISIVE_MARGIN
-
-    @property
-    def named_project(self) -> bool:
-        return bool(self.projects)
-
-    @property
-    def project_context(self) -> bool:
-        """A follow-up about the project of the last answer ("und wer finanziert das?")."""
-        return (self.state_project is not None and not self.projects and not self.munis and not self.kreise
-                and not self.metric
-                and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
-
-    @property
-    def project_residual(self) -> bool:
-        """Words beyond the town and the metric that the corpus supports: strongly, or somewhat when they
-        point at a project of the named town."""
-        return bool(self.munis) and self.content_words >= 2 and (
-            self.strong_support or (self.some_support and self.local_support))
-
-    @property
-    def numeric_entities(self) -> bool:
-        return bool(self.munis or self.metric or self.kreise or self.groups)
-
+from assistant.understanding.project_catalog import NO_SUPPORT
 
 Score = Callable[[Evidence], float]
 
-#: Intents whose answer is about projects: a short follow-up after one stays with projects.
-PROJECT_INTENTS: frozenset[Intent | None] = frozenset(
-    {"project_search", "project_info", "similar_projects", "learn_from", "reusable_projects", "projects_for_weak"})
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from assistant.index.registry import OVERALL
 from assistant.projects.topics import topic_label
 from assistant.tools.plan import Plan
+from assistant.understanding.evidence import STRONG_SUPPORT, Evidence
 from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
 from assistant.understanding.intents_projects import LEARN_VERB
 from assistant.understanding.plan_args import call, carried_query, query_text, topic
-from assistant.understanding.routing import STRONG_SUPPORT, Evidence
 from assistant.understanding.turn import TurnBase
 
 #: Compounds that name projects: "Glasfaserprojekte", "Smart-City-Initiativen", "Ausbauvorhaben".
