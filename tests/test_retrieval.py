@@ -21,12 +21,12 @@ from assistant.projects.chunking import MAX_CHARS, chunk_project, inert_text, sp
 from assistant.projects.corpus import load_corpus
 from assistant.projects.indexing import IndexWriter
 from assistant.projects.keyword_index import KeywordIndex, tokenize
+from assistant.projects.rank_fusion import reciprocal_rank_fusion
 from assistant.projects.retrieval import (
     REPAIR_COMMAND,
     IndexUnavailableError,
     ProjectHit,
     ProjectSearch,
-    reciprocal_rank_fusion,
 )
 from tests.retrieval_fixtures import (
     ConceptEmbedder,

@@ -83,14 +83,12 @@ def _search(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     if not r.projects:
         return phrase("projects_none", w.lang, where=where)
     local = data.get("local", len(r.projects))
-    if data.get("municipality") and local < len(r.projects):  # region-wide projects were added
-        lines = [phrase("projects_head", w.lang, query=data.get("query", ""), where=where),
-                 *_project_lines(w, r.projects[:local])] if local else [
-                 phrase("projects_none", w.lang, where=where)]
-        return "\n".join([*lines, "", phrase("projects_regionwide", w.lang, place=data["municipality"]),
-                          *_project_lines(w, r.projects[local:])])
-    return "\n".join([phrase("projects_head", w.lang, query=data.get("query", ""), where=where),
-                      *_project_lines(w, r.projects)])
+    head = phrase("projects_head", w.lang, query=data.get("query", ""), where=where)
+    if not data.get("municipality") or local >= len(r.projects):
+        return "\n".join([head, *_project_lines(w, r.projects)])
+    own = [head, *_project_lines(w, r.projects[:local])] if local else [phrase("projects_none", w.lang, where=where)]
+    return "\n".join([*own, "", phrase("projects_regionwide", w.lang, place=data["municipality"]),
+                      *_project_lines(w, r.projects[local:])])  # region-wide projects were added
 
 
 def _reusable(w: AnswerWriter, r: ToolResult, _intent: str) -> str:

