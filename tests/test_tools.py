@@ -418,3 +418,14 @@ def test_learn_from_a_teacher_without_projects_on_it_shows_the_topic_elsewhere(i
     assert [p["id"] for p in result.projects] == ["bochum-air"]  # never the learner's own
     quiet = Toolbox(index, source).execute(call("learn_from", municipality="Herne", teacher="Marl", k=3))
     assert quiet.projects == []  # no words of the asker: nothing is guessed
+
+
+def test_learn_from_refuses_an_oversized_query_and_echoes_markup_inert(index: DigitalIndex) -> None:
+    source = _PlaceFilteringSource(hits=[project("bochum-air", municipalities=["Bochum"])])
+    toolbox = Toolbox(index, source)
+    too_long = toolbox.execute(call("learn_from", municipality="Herne", teacher="Bochum", query="x" * 301, k=3))
+    assert too_long.error_kind == "invalid_argument"
+    marked = toolbox.execute(call("learn_from", municipality="Herne", teacher="Bochum",
+                                  query="Luft ![x](https://attacker.example/p.png)", k=3))
+    assert marked.error is None
+    assert "attacker.example" not in str(marked.data["query"])
