@@ -429,3 +429,21 @@ def test_learn_from_refuses_an_oversized_query_and_echoes_markup_inert(index: Di
                                   query="Luft ![x](https://attacker.example/p.png)", k=3))
     assert marked.error is None
     assert "attacker.example" not in str(marked.data["query"])
+
+
+def test_similar_projects_rank_shared_topics_with_the_text_order() -> None:
+    """Topic overlap re-ranks the text search: a project on the reference's rare topic moves up past
+    text matches on other subjects; among equal overlaps the text order stays."""
+    from assistant.tools.project_tools import by_topics_and_text
+
+    hits = [{"id": "same-town-other-topic", "topics": ["verwaltung"]},
+            {"id": "shares-common", "topics": ["smart_city", "verwaltung"]},
+            {"id": "filler-1", "topics": ["verwaltung"]}, {"id": "filler-2", "topics": ["smart_city"]},
+            {"id": "filler-3", "topics": ["verwaltung"]},
+            {"id": "shares-rare", "topics": ["luftqualitaet"]},
+            {"id": "shares-rare-later", "topics": ["luftqualitaet"]}]
+    ranked = [h["id"] for h in by_topics_and_text(hits, ["luftqualitaet", "smart_city"])]
+    assert ranked.index("shares-rare") < ranked.index("same-town-other-topic")  # the rare shared topic counts
+    assert ranked.index("shares-rare") < ranked.index("shares-common")  # more than the frequent one
+    assert ranked.index("shares-rare") < ranked.index("shares-rare-later")  # equal overlap: text order
+    assert by_topics_and_text(hits, []) == hits  # no topics of the reference: the text order alone
