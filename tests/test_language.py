@@ -30,6 +30,9 @@ from assistant.understanding.language import detect_language, language_scores
         ("Zusammenfassung bitte", "de"),
         ("what about research?", "en"),
         ("und bei 5G?", "de"),
+        ("who's behind InnovationCity Ruhr?", "en"),  # the English word before a contraction counts
+        ("they're in Bottrop, right?", "en"),
+        ("gibt's das in Bottrop?", "de"),  # a German contraction stays German
     ],
 )
 def test_detects_language(text: str, expected: str) -> None:

@@ -551,10 +551,12 @@ def test_which_of_those_a_town_could_take_over_searches_the_words_just_shown(pla
     assert plan.tool_calls[0].args["query"] == state.last_query
 
 
-def test_which_of_it_after_a_named_project_searches_by_that_project(planner: Planner) -> None:
+@pytest.mark.parametrize("follow_up", ["und was davon kann Marl übernehmen?",
+                                       "Wäre das auch was, das Witten übernehmen könnte?"])  # "das": that project
+def test_which_of_it_after_a_named_project_searches_by_that_project(planner: Planner, follow_up: str) -> None:
     state = ConversationState()
     state.remember(ask(planner, "Was macht der LuFt-Hub?"))
-    plan = planner.plan("und was davon kann Marl übernehmen?", state)
+    plan = planner.plan(follow_up, state)
     assert plan.intent == "reusable_projects"
     assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])
 
@@ -605,3 +607,72 @@ def test_project_evidence_against_profile_findings_and_quantity_readings(planner
 def test_the_learner_right_after_a_modal_verb(planner: Planner) -> None:
     plan = ask(planner, "Kann Marl was von der Beteiligungsplattform in Bochum übernehmen?")
     assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == ("Marl", "Bochum")
+
+
+# --- third round: entity-only readings against corpus evidence ------------------------------------
+def test_several_places_alone_are_entities_that_corpus_words_outweigh() -> None:
+    """Three towns and no metric or comparison word: the towns say where, not what; words one project
+    answers decide. With a metric or a comparison word the towns are compared."""
+    strong = lambda: Support("luft-hub", 12.0, 9.0)  # noqa: E731
+    towns = Evidence("qmuni qmuni und qmuni zahlen autos und messen stickoxid was ist das", munis=3, tokens=12,
+                     content_words=6, support_fn=strong, full_support_fn=strong)
+    assert rank_scorers(towns)[0][1].intent == "project_search"
+    compared = replace(towns, skeleton="qmuni qmuni und qmuni im vergleich", content_words=1,
+                       support_fn=lambda: Support(None, 0.0, 0.0))
+    assert rank_scorers(compared)[0][1].intent in {"compare", "compare_average"}
+    with_metric = Evidence("qmuni und qmuni bei qmetric", munis=2, metric="fibre_households", specific_metric=True,
+                           tokens=5, content_words=1)
+    assert rank_scorers(with_metric)[0][1].intent == "compare"
+
+
+def test_decisive_corpus_words_beat_places_and_a_metric_without_a_numeric_cue() -> None:
+    decisive = lambda: Support("ruhrgebietsring", 20.0, 12.0)  # noqa: E731
+    described = Evidence("which carriers joined their qmetric rings between qmuni qmuni and qmuni", munis=3,
+                         metric="fibre_households", specific_metric=True, tokens=11, content_words=5,
+                         support_fn=decisive, full_support_fn=decisive)
+    assert rank_scorers(described)[0][1].intent == "project_search"
+    merely_some = replace(described, support_fn=lambda: Support("ruhrgebietsring", 4.0, 0.5))
+    assert rank_scorers(merely_some)[0][1].intent == "compare"  # weak words: the towns are compared
+    asked_how_many = replace(described, skeleton="how many " + described.skeleton)
+    assert rank_scorers(asked_how_many)[0][1].intent != "project_search"  # a numeric cue keeps the index
+
+
+@pytest.mark.parametrize(("question", "learner", "teacher"), [
+    ("What lessons could Witten draw from the Dortmund online services?", "Witten", "Dortmund"),
+    ("Was kann Herne vom Bochumer Vorbild, also von der Stadt Bochum, lernen?", "Herne", "Bochum"),
+    ("Könnte Marl etwas aus dem Gelsenkirchen-Modell übernehmen?", "Marl", "Gelsenkirchen"),
+])
+def test_a_source_with_an_article_before_the_town_is_still_the_source(planner: Planner, question: str,
+                                                                       learner: str, teacher: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "learn_from"
+    assert (plan.tool_calls[0].args["municipality"], plan.tool_calls[0].args["teacher"]) == (learner, teacher)
+
+
+@pytest.mark.parametrize("follow_up", ["is that done anywhere else too?", "Macht das sonst wo noch jemand?",
+                                       "does somewhere else have one?"])
+def test_anywhere_else_after_a_project_asks_for_similar_projects(planner: Planner, follow_up: str) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht der ruhr:HUB?"))
+    plan = planner.plan(follow_up, state)
+    assert plan.intent == "similar_projects"
+    assert project_of(plan) == "ruhrhub"
+
+
+def test_similar_projects_report_every_named_place_the_target_first(planner: Planner) -> None:
+    plan = ask(planner, "so etwas wie das Sensornetz in Gelsenkirchen, gibt es das in Herne?")
+    assert plan.intent == "similar_projects"
+    call_place = plan.tool_calls[0].args["municipality"]
+    assert call_place == "Herne"
+    assert [planner.index.municipality(a).name for a in plan.municipalities][:1] == ["Herne"]
+
+
+def test_a_what_if_reports_the_metric_it_changes(planner: Planner) -> None:
+    assert ask(planner, "Was wäre, wenn Infrastruktur dreifach zählt?").metric == "infrastruktur"
+    assert ask(planner, "what if all areas counted the same?").metric == "overall"
+
+
+@pytest.mark.parametrize("question", ["Which municipality has the largest share of AI job ads?",
+                                      "Wo ist der Anteil an Glasfaser-Haushalten am größten?"])
+def test_superlatives_of_size_ask_for_a_ranking(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "rank"

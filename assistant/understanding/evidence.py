@@ -40,6 +40,13 @@ CORPUS_OVER_FALLBACK = 0.3
 #: A municipality named with content words the index does not explain and the corpus supports
 #: strongly: a project reading just above the plain value reading (0.58/0.6), below every cue.
 RESIDUAL_OVER_VALUE, RESIDUAL_WORDS = 0.62, 2
+#: Several places and nothing else that names a reading: more than one place's value, less than words
+#: the corpus supports (RESIDUAL_OVER_VALUE).
+PLACES_ONLY = 0.61
+#: Residual words with decisive support (one project far ahead): above every reading built from entities
+#: alone (places and a metric, 0.70), below every numeric cue reading that remains possible without a
+#: numeric cue in the question (none: the residual reading requires that there is none).
+DECISIVE_OVER_ENTITIES = 0.71
 
 #: Intents whose answer is about projects: a short follow-up after one stays with projects.
 PROJECT_INTENTS: frozenset[Intent | None] = frozenset(

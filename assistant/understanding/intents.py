@@ -242,10 +242,10 @@ LIST_QUESTION = loose_re(r"\b(welche\w*|wer|which|who|liste|list|zeig\w*|show|ne
 RANK = _rx(
     r"\b(top|bottom|flop) ?\d*\b",
     r"\b(beste|besten|bester|bestes|starkste\w*|schwachste\w*|schlechteste\w*|hochste\w*|niedrigste\w*|meiste\w*|"
-    r"wenigste\w*|fuhrend\w*|spitze|spitzenreiter|schlusslicht\w*|letzte\w*|ersten|vorne|hinten|ranking|rangliste|"
-    r"reihenfolge|sortier\w*|best|worst|weakest|strongest|highest|lowest|most|least|leading|leaders?|leads?|"
+    r"wenigste\w*|grosste\w*|groesste\w*|fuhrend\w*|spitze|spitzenreiter|schlusslicht\w*|letzte\w*|ersten|vorne|hinten|ranking|rangliste|"
+    r"reihenfolge|sortier\w*|best|worst|biggest|largest|greatest|weakest|strongest|highest|lowest|most|least|leading|leaders?|leads?|"
     r"laggards?|lagging|top performers?|ranked|weakest|strongest)\b",
-    r"\bam (besten|schlechtesten|starksten|schwachsten|meisten|wenigsten|hochsten|niedrigsten|weitesten)\b",
+    r"\bam (besten|grossten|schlechtesten|starksten|schwachsten|meisten|wenigsten|hochsten|niedrigsten|weitesten)\b",
 )
 BOTTOM_WORDS = loose_re(
     r"\b(bottom|flop|schwachste\w*|schlechteste\w*|niedrigste\w*|wenigste\w*|schlusslicht\w*|letzte\w*|hinten|"

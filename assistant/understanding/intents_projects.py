@@ -12,11 +12,11 @@ from assistant.understanding.intents import NOT_A_FIELD, loose_re
 
 #: "Was könnte Gladbeck von Oberhausen lernen?", "What can Hamm learn from Dortmund and Schwerte?"
 LEARN_FROM = loose_re(
-    r"qmuni\b.{0,60}\b(von|vom|from|bei) (der stadt |den stadten |the city of |the cities of )?qmuni\b"
+    r"qmuni\b.{0,60}\b(von|vom|from|bei) (der stadt |den stadten |the city of |the cities of |the |dem |der )?qmuni\b"
 )
 LEARN_VERB = loose_re(
     r"\b(" + NOT_A_FIELD + r"(lernen|lernt|lerne)|abschau\w*|abgucken|abkupfern|ubernehm\w*|ubernimmt|"
-    r"nachmach\w*|nachnutz\w*|ubertrag\w*|vorbild\w*|kopier\w*|"
+    r"nachmach\w*|nachnutz\w*|ubertrag\w*|vorbild\w*|kopier\w*|lehren|lessons?|"
     + NOT_A_FIELD + r"learn\w*|adopt\w*|copy|borrow|take over|reus\w*|profitier\w*|benefit|role model|example|"
     r"passen|passt|geeignet|work for|works for|would work|would suit|mitnehm\w*|mitnimmt|pick\w* up|take|"
     r"nehmen|holen|abgewinnen)\b"
@@ -27,7 +27,7 @@ LEARN_VERB = loose_re(
 #: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",
 #: "qmuni's projects", "sich qmuni zum Vorbild".
 LEARN_SOURCE = loose_re(
-    r"\b(aus|von|vom|from|of|bei) qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
+    r"\b(aus|von|vom|from|of|bei) (the |dem |der |den )?qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
 )
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
 SIMILAR_TO = loose_re(
@@ -95,7 +95,8 @@ EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is
                   r"does anybody|hat jemand|macht jemand)\b")
 #: "in other cities", "anderswo", "nur woanders": with a named project, the like of it elsewhere.
 ELSEWHERE = loose_re(
-    r"\b(woanders|anderswo|anderorts|elsewhere|andere\w* (stadte\w*|kommunen|gemeinden|orte\w*|kreise\w*)|"
+    r"\b(woanders|anderswo|anderorts|elsewhere|(any|some|every) ?where else|sonst ?wo|"
+    r"andere\w* (stadte\w*|kommunen|gemeinden|orte\w*|kreise\w*)|"
     r"other (cities|towns|places|municipalities|regions|districts)|"
     r"kleiner\w* (stadte\w*|kommunen|gemeinden|orte\w*)|smaller (towns|cities|places|municipalities))\b"
 )

@@ -53,7 +53,8 @@ _EN_WORDS = _set(
     half without explain means mean meaning calculated computed measured projects project could adopt reuse
     learn help thanks hello overall research employment companies infrastructure fibre fiber coverage graduates
     patents jobs ads what's how's where's doesn't don't isn't aren't terms regarding on at small large
-    big all any some other others just only
+    big all any some other others just only behind whos runs run anywhere somewhere else being done into more much
+    many something anything who's
     """
 )
 
@@ -78,6 +79,8 @@ def language_scores(text: str) -> tuple[float, float]:
     de = en = 0.0
     for position, raw in enumerate(_tokens(text)):
         word = raw.casefold()
+        if word not in _EN_WORDS and word.partition("'")[0] in _EN_WORDS:
+            word = word.partition("'")[0]  # "who's", "they're": the English word before the contraction
         capitalised_inside = raw[:1].isupper() and position > 0
         if word in _DE_WORDS:
             de += 2.0 if word in _STRONG else 1.0

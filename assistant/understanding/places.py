@@ -160,6 +160,7 @@ COMMON_WORDS: Final = words(
     plattform verwaltung mobilitat energie klima smart initiative initiativen gutes schones wetter weather essen
     alpen kamen datteln westen osten norden suden mitte schule schulen bildung tourismus gesundheit sicherheit
     kultur sport hotel hotels meister fussball zeige zeigen nenne nennen liste sortiert sortieren ubernehmen
-    lernen anderen andere anderer german germans deutsche deutschen deutscher english englisch schwerter
+    lernen anderen andere anderer german germans deutsche deutschen deutscher english englisch schwerter sonst
+    sonstwo sonstige sonstigen woanders anderswo elsewhere anywhere somewhere
     """
 )

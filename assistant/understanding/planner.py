@@ -22,7 +22,7 @@ from assistant.index.registry import AREA_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
 from assistant.understanding.entities import EntityFinder
-from assistant.understanding.evidence import Evidence
+from assistant.understanding.evidence import SOME_SUPPORT, Evidence
 from assistant.understanding.intents import (
     ABOVE_BELOW,
     BELOW_WORDS,
@@ -44,7 +44,7 @@ from assistant.understanding.intents import (
     WHAT_IF,
     loose_re,
 )
-from assistant.understanding.intents_projects import OF_THOSE
+from assistant.understanding.intents_projects import OF_THOSE, PROJECT_PRONOUN
 from assistant.understanding.plan_args import (
     call,
     method_topic,
@@ -141,7 +141,7 @@ class Turn(ProjectTurn):
         municipality = self.name(self.munis[0]) if self.munis else None
         return self.make("what_if", [call("what_if_weights", area_weights=area_weights,
                                           indicator_weights=indicator_weights, municipality=municipality)],
-                         self.munis[:1])
+                         self.munis[:1], self.named_metric or OVERALL)  # new weights change the overall index
 
     def indicators(self) -> Plan | None:
         if not INDICATORS.search(self.skeleton) or self.munis:
@@ -168,9 +168,12 @@ class Turn(ProjectTurn):
         if not munis:
             return self.projects(force=True)
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or None
+        doc = self.planner.catalog.docs.get(self.state.project or "")
         if OF_THOSE.search(self.skeleton):  # "und was davon kann Marl übernehmen?": what was just shown
-            doc = self.planner.catalog.docs.get(self.state.project or "")
             query = self.state.last_query or (doc.title if doc else None) or query
+        elif doc is not None and PROJECT_PRONOUN.search(self.skeleton) \
+                and (query is None or self.planner.catalog.support(query).score < SOME_SUPPORT):
+            query = doc.title  # "Könnte Herne das übernehmen?" after a project answer: words that name nothing else
         return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),
                                                      query=query, k=5)], munis[:1])
 
@@ -182,7 +185,7 @@ class Turn(ProjectTurn):
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or municipality or self.text
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
                                                  kreis=self.kreise[0] if self.kreise else None,
-                                                 topic=topic(self.ents), k=5)], munis[:1])
+                                                 topic=topic(self.ents), k=5)], munis)
 
     def explain(self) -> Plan | None:
         if not EXPLAIN.search(self.skeleton):

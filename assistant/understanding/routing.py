@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from assistant.tools.plan import Intent
 from assistant.understanding.evidence import (
     CORPUS_OVER_FALLBACK,
+    DECISIVE_OVER_ENTITIES,
+    PLACES_ONLY,
     RESIDUAL_OVER_VALUE,
     RESIDUAL_WORDS,
     SOME_SUPPORT,
@@ -202,6 +204,11 @@ def project_search(e: Evidence) -> float:
         # Without any metric the value reading is only the overall index, a weak guess: some support will do.
         supported = e.strong_support or (e.some_support and (not e.metric or e.local_support))
         residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and supported
+        if residual and e.decisive_support and e.content_words > RESIDUAL_WORDS:
+            # One project far ahead on several words no entity explains ("Three local operators coupled
+            # their fibre backbones between Gelsenkirchen, Bochum and Dortmund – what is that called?"):
+            # stronger evidence than places and a metric without any numeric cue (compare, 0.70).
+            return DECISIVE_OVER_ENTITIES
         # "any startup hubs in Mülheim?": asks whether something exists, with words beyond the metric
         exists = e.cue(EXISTS) and not e.numeric_shape and e.some_support
         return RESIDUAL_OVER_VALUE if residual or exists else 0.0
@@ -254,6 +261,15 @@ def profile(e: Evidence) -> float:
     return 0.5 if e.project_residual else 0.78
 
 
+def compare(e: Evidence) -> float:
+    """Several towns, or one with a comparison word. Several towns alone, with neither a comparison
+    word nor a metric ("Lünen, Fröndenberg und Holzwickede messen Feinstaub – worum geht es?"), are
+    only entities: a reading just above the plain value, which words the corpus answers outweigh."""
+    if (e.cue(COMPARE) and e.munis) or (e.munis >= 2 and e.metric):
+        return 0.70
+    return PLACES_ONLY if e.munis >= 2 else 0.0
+
+
 def what_if(e: Evidence) -> float:
     return 0.92 if e.cue(WHAT_IF) else 0.0
 
@@ -296,7 +312,7 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("above_below", _cue(0.74, ABOVE_BELOW), "above_below"),
     IntentScorer("compare_average", lambda e: 0.72 if e.cue(COMPARE_AVERAGE) or e.cue(COMPARE) else 0.0,
                  "compare_average"),
-    IntentScorer("compare", lambda e: 0.70 if e.munis >= 2 or (e.cue(COMPARE) and e.munis) else 0.0, "compare"),
+    IntentScorer("compare", compare, "compare"),
     IntentScorer("position", _cue(0.68, POSITION), "position"),
     IntentScorer("rank", _cue(0.66, RANK, POSITION), "rank"),
     IntentScorer("findings", findings_region, "findings_rule", "findings_region"),

@@ -186,7 +186,8 @@ class ProjectTurn(TurnBase):
         return self.make("similar_projects", [call(
             "similar_projects", project=reference, query=extra,
             municipality=self.name(elsewhere[0]) if elsewhere else None, kreis=kreis,
-            population_class=filters["population_class"], k=5)], elsewhere, projects=[reference])
+            population_class=filters["population_class"], k=5)],
+            [*elsewhere, *(m for m in self.munis if m not in elsewhere)], projects=[reference])  # the target first
 
     def _described_project(self) -> str | None:
         """"den Glasfaserausbau in Bochum": the corpus project of that town that best fits the words."""
