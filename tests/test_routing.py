@@ -676,3 +676,13 @@ def test_a_what_if_reports_the_metric_it_changes(planner: Planner) -> None:
                                       "Wo ist der Anteil an Glasfaser-Haushalten am größten?"])
 def test_superlatives_of_size_ask_for_a_ranking(planner: Planner, question: str) -> None:
     assert ask(planner, question).intent == "rank"
+
+
+def test_a_ranking_word_with_nothing_to_rank_yields_to_decisive_corpus_words() -> None:
+    decisive = lambda: Support("dortmund-digitale-dienste", 9.0, 5.0)  # noqa: E731
+    errand = Evidence("wo kann man in qmuni den personalausweis online beantragen am besten per app", munis=1,
+                      tokens=12, content_words=5, support_fn=decisive, full_support_fn=decisive)
+    assert rank_scorers(errand)[0][1].intent == "project_search"
+    assert rank_scorers(replace(errand, metric="overall"))[0][1].intent != "project_search"  # something to rank
+    amount = replace(errand, skeleton="wie viele " + errand.skeleton)
+    assert rank_scorers(amount)[0][1].intent != "project_search"  # an amount is asked: the index answers

@@ -50,6 +50,7 @@ from assistant.understanding.intents import (
     PROFILE,
     PROJECT,
     PROJECT_ONLY_TOPICS,
+    QUANTITY,
     RANK,
     REUSE,
     WHAT_IF,
@@ -204,6 +205,10 @@ def project_search(e: Evidence) -> float:
         # Without any metric the value reading is only the overall index, a weak guess: some support will do.
         supported = e.strong_support or (e.some_support and (not e.metric or e.local_support))
         residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and supported
+        if not e.metric and e.decisive_support and e.content_words >= 2 * RESIDUAL_WORDS and only_where_or_best(e):
+            # "Wo kann ich in Dortmund Schlaglöcher melden ..., am besten in einer App?": a ranking cue with
+            # nothing to rank, against many words one project answers far ahead of the rest
+            return DECISIVE_OVER_ENTITIES
         if residual and e.decisive_support and e.content_words > RESIDUAL_WORDS:
             # One project far ahead on several words no entity explains ("Three local operators coupled
             # their fibre backbones between Gelsenkirchen, Bochum and Dortmund – what is that called?"):
@@ -222,6 +227,13 @@ def project_search(e: Evidence) -> float:
     if e.strong_support:
         return 0.6
     return 0.3 if e.some_support and e.content_words >= 2 else 0.0
+
+
+def only_where_or_best(e: Evidence) -> bool:
+    """The only numeric cues are a place or ranking word ("wo", "am besten", "where"), none that asks for an
+    amount, a comparison or a method."""
+    return not any(e.cue(p) for p in (COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, EXPLAIN, PEERS, METHOD, INDICATORS,
+                                       WHAT_IF, QUANTITY))
 
 
 def reusable(e: Evidence) -> float:
