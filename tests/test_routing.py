@@ -686,3 +686,18 @@ def test_a_ranking_word_with_nothing_to_rank_yields_to_decisive_corpus_words() -
     assert rank_scorers(replace(errand, metric="overall"))[0][1].intent != "project_search"  # something to rank
     amount = replace(errand, skeleton="wie viele " + errand.skeleton)
     assert rank_scorers(amount)[0][1].intent != "project_search"  # an amount is asked: the index answers
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("What's the story with Herten?", "profile"),
+    ("Kurzporträt von Hamm", "profile"),
+    ("give me the full picture for Bottrop", "profile"),
+    ("Wo ist Dorsten stark und wo schwach?", "profile"),
+    ("Was kann Herne gut, was nicht?", "profile"),
+    ("how are the twelve indicators combined?", "method"),
+    ("Wie werden die Indikatoren zu einem Wert kombiniert?", "method"),
+    ("suppose employment counted double – who'd move up?", "what_if"),
+])
+def test_plain_words_for_a_profile_the_method_and_a_what_if(planner: Planner, question: str, intent: str) -> None:
+    """Written before the change, as a probe of how newcomers ask for these readings."""
+    assert ask(planner, question).intent == intent

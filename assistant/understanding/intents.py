@@ -96,7 +96,7 @@ OUT_OF_SCOPE = _rx(
 # --- method, indicators, findings ----------------------------------------------------------------
 METHOD = _rx(
     r"\bwie (wird|werden|ist|sind|wurde|wurden) .{0,50}\b(berechnet|gemessen|ermittelt|erhoben|definiert|gewichtet|"
-    r"normalisiert|zusammengesetzt|gebildet|bewertet|skaliert|aggregiert)\b",
+    r"normalisiert|zusammengesetzt|gebildet|bewertet|skaliert|aggregiert|kombiniert|zusammengefasst|verrechnet)\b",
     r"\b(berechnung\w*|methode|methodik|methodologie|definition|normalisierung|kappung|deckelung|gewichtung|"
     r"berechnungsweise|skalierung|aggregation)\b",
     r"\bwas (bedeutet|bedeuten|heisst|misst|messen|meint|ist gemeint|versteht man)\b", r"\bwofur steht\b",
@@ -106,7 +106,7 @@ METHOD = _rx(
     r"\b(wie viele|wieviele|how many) (kommunen|stadte|gemeinden|indikatoren|kennzahlen|bereiche|municipalities|towns|"
     r"indicators|areas) (gibt es|umfasst|enthalt|sind im|sind es|are there|are in|does)\b",
     r"\bhow (is|are|was|were|do you) .{0,50}\b(calculated|computed|measured|defined|weighted|normali[sz]ed|"
-    r"built|derived|scored|aggregated|calculate|compute)\b",
+    r"built|derived|scored|aggregated|calculate|compute|combined|put together|added up)\b",
     r"\b(methodology|method|definition|normali[sz]ation|weighting|formula)\b", r"\bwhat (does|do) .{0,50}\bmean\b",
     r"\bwhere (does|do) (the |your )?(data|numbers|figures|values) come from\b", r"(?<!open )\b(data )?sources?\b",
     r"\bsynthetic\b", r"\bprovenance\b", r"\bhow (recent|current|up to date)\b",
@@ -153,7 +153,8 @@ WHAT_IF = _rx(
     r"\b(doppelt|dreifach|starker|hoher|weniger|halb|geringer|anders|gleich) (stark )?gewichtet\b",
     r"\b(gewicht\w*|gewichtung) .{0,30}\b(verdoppel\w*|verdreifach\w*|erhoh\w*|auf \d|halbier\w*|null|andern|anders)\b",
     r"^(und |aber )?(ohne|without|excluding) qmetric", r"\b(wenn|falls|if) .{0,20}\b(ohne|without)\b",
-    r"\bwhat if\b", r"\b(would|wurde|ware|sahe)\b.{0,60}\b(without|ohne|excluding)\b",
+    r"\bwhat if\b", r"\b(suppose|supposing|assuming|imagine|let s say)\b.{0,60}\b(count\w*|weigh\w*|mattered)\b",
+    r"\b(would|wurde|ware|sahe)\b.{0,60}\b(without|ohne|excluding)\b",
     r"\bif .{0,50}\b(counted|counts|count|weighted|weighed|mattered|had (double|twice|half|no|more))\b",
     r"\b(double|triple|twice|half|more|less|zero|no|extra|higher|lower) (the )?weight\w*\b",
     r"\bweigh\w* .{0,25}\b(double|twice|triple|three times|more|less|half|higher|lower|heavier)\b",
@@ -198,7 +199,10 @@ PEERS = _rx(
 )
 PROFILE = _rx(
     r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
-    r"dashboard|factsheet|fact sheet|everything)\b",
+    r"dashboard|factsheet|fact sheet|everything|\w*portrat\w*|portrait|snapshot|full picture|big picture|story)\b",
+    # "Wo ist Dorsten stark und wo schwach?", "strengths and weaknesses of Unna", "was kann Herne gut, was nicht?"
+    r"\bstark\w* (und|oder) (\w+ ){0,2}schwach\w*\b", r"\bstrengths? (and|or) weakness\w*\b",
+    r"\bgut\b.{0,12}\bwas nicht\b",
     r"\balles (uber|zu|von)\b", r"\balle (werte|kennzahlen|indikatoren|zahlen|daten|ergebnisse) (von|fur|zu|uber)\b",
     r"\btell me about\b", r"\ball (the )?(values|indicators|figures|numbers|data|results) (for|of|on)\b",
     r"\bwhat do you know about\b", r"\bwas weisst du uber\b", r"\berzahl\w* (mir )?(was |etwas |mehr )?(uber|von)\b",
