@@ -701,3 +701,20 @@ def test_a_ranking_word_with_nothing_to_rank_yields_to_decisive_corpus_words() -
 def test_plain_words_for_a_profile_the_method_and_a_what_if(planner: Planner, question: str, intent: str) -> None:
     """Written before the change, as a probe of how newcomers ask for these readings."""
     assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize(("follow_up", "intent"), [
+    ("which universities are involved?", "project_info"),  # a metric word as the subject of a project aspect
+    ("Kann Bottrop das auch machen?", "reusable_projects"),  # that project, for Bottrop
+    ("and which companies are part of it?", "project_info"),
+])
+def test_follow_ups_on_a_project_stay_with_it(planner: Planner, follow_up: str, intent: str) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht der LuFt-Hub?"))
+    plan = planner.plan(follow_up, state)
+    assert plan.intent == intent
+    if intent == "reusable_projects":
+        assert plan.tool_calls[0].args["municipality"] == "Bottrop"
+        assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])
+    else:
+        assert project_of(plan) == "luft-hub"

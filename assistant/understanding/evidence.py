@@ -142,9 +142,11 @@ class Evidence:
     @property
     def project_context(self) -> bool:
         """A follow-up about the project of the last answer ("und wer finanziert das?")."""
-        return (self.state_project is not None and not self.projects and not self.munis and not self.kreise
-                and not self.metric
-                and (self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)))
+        if self.state_project is None or self.projects or self.munis or self.kreise:
+            return False
+        if self.metric:  # "which universities are involved?": a metric word as the subject of a project aspect
+            return self.cue(ASPECT) and not self.numeric_shape
+        return self.followup_shape or self.cue(PROJECT_PRONOUN) or self.cue(ASPECT)
 
     @property
     def project_residual(self) -> bool:

@@ -418,6 +418,6 @@ INTENT_WORDS: Final = words(
     einwohnern einwohner inhabitants klein kleine kleinen small mittelgrosse grosse grossen big large aktuell
     derzeit momentan eigentlich gerade bitte mal nochmal wieder dann denn also okay ok ja nein yes no vs und
     punkte punkten points score scores wert index ranked place war waren jahr year entfernt weit weg far away
-    druber daruber drunter darunter
+    druber daruber drunter darunter machen umsetzen einfuhren nachmachen
     """
 )

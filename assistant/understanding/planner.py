@@ -44,7 +44,7 @@ from assistant.understanding.intents import (
     WHAT_IF,
     loose_re,
 )
-from assistant.understanding.intents_projects import OF_THOSE, PROJECT_PRONOUN
+from assistant.understanding.intents_projects import LEARN_VERB, OF_THOSE, PROJECT_PRONOUN
 from assistant.understanding.plan_args import (
     call,
     method_topic,
@@ -162,7 +162,7 @@ class Turn(ProjectTurn):
         return self.make("method", calls, self.munis, metric)
 
     def reuse(self) -> Plan | None:
-        if not REUSE.search(self.skeleton):
+        if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project):
             return None
         munis = self.munis or self.state_munis()
         if not munis:

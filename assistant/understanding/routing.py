@@ -237,7 +237,11 @@ def only_where_or_best(e: Evidence) -> bool:
 
 
 def reusable(e: Evidence) -> float:
-    return 0.86 if e.cue(REUSE) else 0.0
+    """A reuse word, or a learning verb with one town right after a project answer ("Kann Bottrop das
+    auch machen?": that project for Bottrop)."""
+    if e.cue(REUSE):
+        return 0.86
+    return 0.86 if e.cue(LEARN_VERB) and e.state_project and e.munis == 1 and not e.metric else 0.0
 
 
 # --- the index -------------------------------------------------------------------------------
