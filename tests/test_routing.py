@@ -207,6 +207,10 @@ def test_projects_for_the_weak_rank_and_search(planner: Planner) -> None:
     ("What share of companies use digital technologies in Hagen?", "digital_companies"),
     ("Hat Bottrop viele KI-Firmen?", "ai_companies"),
     ("Wie stehen die Unternehmen in Essen da?", "unternehmen"),
+    # words only the indicator's definition uses: "künstliche Intelligenz" is in ai_companies' alone
+    ("Where does Moers stand on firms that use artificial intelligence?", "ai_companies"),
+    ("Wie schneiden die Unternehmen in Herne bei künstlicher Intelligenz ab?", "ai_companies"),
+    ("Welcher Indikator zeigt, wie es den Unternehmen in Essen geht?", "unternehmen"),  # words about definitions
 ])
 def test_an_area_word_is_refined_by_the_indicator_words_around_it(planner: Planner, question: str,
                                                                  metric: str) -> None:
@@ -718,3 +722,20 @@ def test_follow_ups_on_a_project_stay_with_it(planner: Planner, follow_up: str, 
         assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])
     else:
         assert project_of(plan) == "luft-hub"
+
+
+def test_who_runs_it_after_a_search_asks_about_the_project_read_first(planner: Planner) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Welche Projekte gibt es zu offenen Daten?"), top_project="openruhr")
+    plan = planner.plan("who runs it?", state)
+    assert (plan.intent, project_of(plan)) == ("project_info", "openruhr")
+    assert planner.plan("und welche Projekte gibt es noch?", state).intent != "project_info"  # projects asked
+
+
+@pytest.mark.parametrize("follow_up", ["could Marl do that too?", "would it be possible to do the same in Marl?"])
+def test_doing_the_same_after_a_project_is_reuse_by_that_town(planner: Planner, follow_up: str) -> None:
+    state = ConversationState()
+    state.remember(ask(planner, "Was macht der LuFt-Hub?"))
+    plan = planner.plan(follow_up, state)
+    assert plan.intent == "reusable_projects"
+    assert plan.tool_calls[0].args["municipality"] == "Marl"

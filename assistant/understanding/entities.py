@@ -73,7 +73,8 @@ class EntityFinder:
         self.projects = projects
         self.resolver = resolver or NameResolver(registry)
         self.place_finder = PlaceFinder(registry, self.resolver)
-        self.metric_finder = MetricFinder(metric_forms, {i.id: i.area for i in registry.indicators})
+        self.metric_finder = MetricFinder(metric_forms, {i.id: i.area for i in registry.indicators},
+                                          {i.id: f"{i.description_de} {i.description_en}" for i in registry.indicators})
         #: Known words (fillers, indicator vocabulary): never read as a misspelt or unknown place.
         self.common = self.place_finder.common
 

@@ -173,14 +173,17 @@ REUSE = _rx(
     r"\brecommend\w* (for|to) qmuni\b", r"\b(would|could) (help|suit|fit|benefit) qmuni\b",
     r"\b(helfen|helfe|nutzen) qmuni\b", r"\bqmuni (helfen|nutzen|weiterbringen)\b",
 )
-PROJECT = _rx(
+_PROJECT_NOUNS = (
     r"\b(projekt|projekte|projekten|projekts|project|projects|initiative|initiativen|initiatives|vorhaben|"
     r"modellprojekt\w*|leuchtturmprojekt\w*|pilotprojekt\w*|smart city projekt\w*|use cases?|anwendungsfall|"
     r"anwendungsfalle|losungen|solutions|massnahmen|programme|best practices?|praxisbeispiel\w*|vorzeigeprojekt\w*)\b",
-    r"\bsmart (city|region|cities)\b", r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\b",
-    r"\bwho (is doing|does|works|is working|uses|runs)\b", r"\bbeispiele? (fur|zu|aus|von)\b",
-    r"\bexamples? (of|for)\b",
+    r"\bsmart (city|region|cities)\b", r"\bbeispiele? (fur|zu|aus|von)\b", r"\bexamples? (of|for)\b",
 )
+#: Words that name projects ("Projekte", "use cases", "Beispiele für"): after a project answer they ask for
+#: other projects, while "who runs it?" asks about the one just shown.
+PROJECT_NOUN = _rx(*_PROJECT_NOUNS)
+PROJECT = _rx(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\b",
+              r"\bwho (is doing|does|works|is working|uses|runs)\b")
 EXPLAIN = _rx(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
     r"woran liegt|treiber|drivers?|schwachstellen|starken und schwachen|strengths and weaknesses)\b",

@@ -22,6 +22,7 @@ LEARN_VERB = loose_re(
     r"nehmen|holen|abgewinnen)\b"
     # "könnten wir in Witten das auch machen?", "wär das nix für Kamen?", "would that work for Unna?"
     r"|\b(das|so was|sowas|so etwas|that|this|it) (\w+ )?(auch|too|as well) (machen|umsetzen|einfuhren|do|try)\b"
+    r"|\b(do|try|build|set up|implement) (that|this|it|the same)( thing)? (too|as well)\b|\bdo the same\b"
     r"|\b(war|ware) das (nix|nichts|was|etwas) fur\b|\bwould (that|this|it) (work|suit|be something)\b"
 )
 #: The municipality learnt from, in any word order: "Projekte aus qmuni", "von qmuni ... auf qmuni",

@@ -8,6 +8,7 @@ share no word with any form are not found here: the planner hands those to `Metr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,12 @@ FUZZY_METRIC = 88.0
 _GENERIC = FILLER | COMMON_WORDS
 _SUFFIXES = ("n", "en", "e", "s", "es", "er", "ern", "ns")
 _ADDED = ("n", "en", "e", "s")  # "Startup" -> "Startups"; never "Informatik" -> "Informatiker"
+#: Words a definition uses about itself (how it was measured, that it is assumed), never about the subject.
+_ABOUT_DEFINITIONS = frozenset({
+    "indikator", "indicator", "indikators", "indicators", "annahme", "assumption", "assumed", "angenommen",
+    "quellen", "sources", "public", "offentlichen", "ausdrucklich", "explicitly", "measured", "ermittelt",
+    "erfasst", "erfassten", "covered", "prozent", "percent", "diesen", "lasst", "erkennen",
+})
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,13 @@ class MetricFinder:
     """Builds the metric tables once; each step skips tokens claimed in `owner` (token index ->
     kind) by places or earlier steps, and claims the ones it matches as "metric"."""
 
-    def __init__(self, metric_forms: Mapping[str, str], areas: Mapping[str, str] | None = None) -> None:
+    def __init__(self, metric_forms: Mapping[str, str], areas: Mapping[str, str] | None = None,
+                 descriptions: Mapping[str, str] | None = None) -> None:
         """`areas`: indicator id -> area id, for refining an area mention ("companies") to one of its
-        indicators when the rest of the question names it ("... use digital technologies")."""
+        indicators when the rest of the question names it ("... use digital technologies").
+        `descriptions`: indicator id -> its definition text (both languages); its words that no other
+        indicator of the area uses count as that indicator's words too ("firms that use artificial
+        intelligence" is `ai_companies`, whose definition alone speaks of artificial intelligence)."""
         self._metrics: dict[str, str] = {}
         for form, metric in (*metric_forms.items(), *EXTRA_METRIC_FORMS.items()):
             self._metrics.setdefault(text_key(form), metric)
@@ -63,18 +74,27 @@ class MetricFinder:
         area_words: dict[str, set[str]] = {}
         for key, metric in self._metrics.items():
             area_words.setdefault(metric, set()).update(_stem(w) for w in key.split())
+        defined = {i: {_stem(w) for w in text_key(d).split() if len(w) >= 5 and w not in _GENERIC | _ABOUT_DEFINITIONS}
+                   for i, d in (descriptions or {}).items()}
+        used_by = Counter(w for words in defined.values() for w in words)
+        defined = {i: {w for w in words if used_by[w] == 1} for i, words in defined.items()}  # one indicator's only
         self._indicator_words: dict[str, dict[str, frozenset[str]]] = {}
         for indicator, area in (areas or {}).items():
             own = area_words.get(indicator, set()) - area_words.get(area, set())
-            informative = frozenset(w for w in own if w not in _GENERIC and len(w) >= 2)
-            self._indicator_words.setdefault(area, {})[indicator] = informative
+            informative = {w for w in own if w not in _GENERIC and len(w) >= 2}
+            siblings = [i for i, a in areas.items() if a == area and i != indicator]  # type: ignore[union-attr]
+            informative |= defined.get(indicator, set()).difference(*(
+                defined.get(s, set()) | area_words.get(s, set()) for s in siblings))
+            self._indicator_words.setdefault(area, {})[indicator] = frozenset(informative)
 
     def refine(self, tokens: tuple[Token, ...], owner: dict[int, str],
                mentions: list[MetricMention]) -> list[MetricMention]:
         """An area named by its generic word ("companies", "Firmen") becomes the indicator of that
         area whose distinctive words the rest of the question uses: "What share of companies use
-        digital technologies?" is `digital_companies`, "viele KI-Firmen" is `ai_companies`."""
-        free = {_stem(t.key) for i, t in enumerate(tokens) if i not in owner and t.key not in _GENERIC}
+        digital technologies?" is `digital_companies`, "viele KI-Firmen" is `ai_companies`. The words
+        that decided it are claimed as "metric" in `owner`, as the metric name itself is."""
+        free = {_stem(t.key) for i, t in enumerate(tokens)
+                if i not in owner and (t.key not in _GENERIC or len(t.key) >= 4)}
         refined = []
         for mention in mentions:
             candidates = self._indicator_words.get(mention.metric, {})
@@ -83,6 +103,10 @@ class MetricFinder:
             winners = [m for m, n in overlap.items() if n == best]
             if best > 0 and len(winners) == 1:
                 refined.append(MetricMention(winners[0], mention.text, mention.start, mention.end, mention.via))
+                words = candidates[winners[0]]
+                for i, token in enumerate(tokens):  # the words that named the indicator belong to the metric:
+                    if i not in owner and _stem(token.key) in words:  # no project words left over from them
+                        owner[i] = "metric"
             else:
                 refined.append(mention)
         return refined

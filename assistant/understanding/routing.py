@@ -49,6 +49,7 @@ from assistant.understanding.intents import (
     POSITION,
     PROFILE,
     PROJECT,
+    PROJECT_NOUN,
     PROJECT_ONLY_TOPICS,
     QUANTITY,
     RANK,
@@ -167,7 +168,7 @@ def project_info(e: Evidence) -> float:
             return 0.5  # "Wie steht Essen bei CONNECTED.ESSEN und Glasfaser?": the numbers come first
         return 0.91 if not e.fuzzy_project else 0.89
     if e.project_context:
-        return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT) else 0.0
+        return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT_NOUN) else 0.0
     if e.cue(ASPECT) and not e.munis and not e.cue(PROJECT) and not e.numeric_shape and e.decisive_support:
         return 0.87  # "what's the status of the wir4 broadband rollout?": an aspect of the one project meant
     support = e.support if e.unknown_capitalised and not e.numeric_entities and e.cue(ABOUT) else NO_SUPPORT
