@@ -739,3 +739,29 @@ def test_doing_the_same_after_a_project_is_reuse_by_that_town(planner: Planner, 
     plan = planner.plan(follow_up, state)
     assert plan.intent == "reusable_projects"
     assert plan.tool_calls[0].args["municipality"] == "Marl"
+
+
+@pytest.mark.parametrize(("question", "town", "kreis"), [
+    ("Was können die Städte im Kreis Wesel von Gelsenkirchen lernen?", "Gelsenkirchen", None),
+    ("What could Herne take over from Kreis Unna?", None, "Kreis Unna"),
+    ("Könnten die Kommunen im Kreis Recklinghausen etwas aus dem Glasfaserausbau im Ennepe-Ruhr-Kreis übernehmen?",
+     None, "Ennepe-Ruhr-Kreis"),
+])
+def test_learning_between_a_kreis_and_another_place_searches_the_place_learnt_from(
+        planner: Planner, question: str, town: str | None, kreis: str | None) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "learn_from"
+    search = plan.tool_calls[0]
+    assert (search.name, search.args["municipality"], search.args["kreis"]) == ("search_projects", town, kreis)
+
+
+def test_the_answer_to_learning_from_a_place_says_so(planner: Planner) -> None:
+    from assistant.answers.answer_writer import AnswerWriter
+    from assistant.answers.answers_knowledge import KNOWLEDGE_RENDERERS
+    from assistant.tools.tool_results import ToolResult
+
+    result = ToolResult("search_projects", {}, data={"municipality": "Gelsenkirchen", "query": "Sensorik"},
+                        projects=[{"id": "x", "title": "Sensornetz", "municipalities": ["Gelsenkirchen"],
+                                   "status": "laufend"}])
+    text = KNOWLEDGE_RENDERERS["search_projects"](AnswerWriter(planner.index.registry, "de"), result, "learn_from")
+    assert text.startswith("Projekte in Gelsenkirchen zu „Sensorik“, von denen sich lernen lässt")

@@ -138,6 +138,9 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         # projects
         "projects_head": ("Projekte zu „{query}“{where}:", "Projects on “{query}”{where}:"),
         "projects_where": (" in {place}", " in {place}"),
+        "projects_learn_head": ("Projekte in {place} zu „{query}“, von denen sich lernen lässt (mit dem, was "
+                                "übertragbar ist):", "Projects in {place} on “{query}” to learn from (with what is "
+                                "reusable):"),
         "projects_regionwide": ("Regionsweite Projekte dazu, die auch {place} offenstehen:",
                                 "Region-wide projects on it that are open to {place} as well:"),
         "projects_none": ("Dazu habe ich im Projektkorpus nichts gefunden{where}.",

@@ -76,7 +76,7 @@ def _project_lines(w: AnswerWriter, projects: list[dict[str, Any]]) -> list[str]
     return lines
 
 
-def _search(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
+def _search(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     data = r.data
     place = data.get("municipality") or data.get("kreis")
     where = phrase("projects_where", w.lang, place=place) if place else ""
@@ -84,6 +84,8 @@ def _search(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
         return phrase("projects_none", w.lang, where=where)
     local = data.get("local", len(r.projects))
     head = phrase("projects_head", w.lang, query=data.get("query", ""), where=where)
+    if intent == "learn_from" and place:  # learning from a place that a Kreis is part of (turn_projects)
+        head = phrase("projects_learn_head", w.lang, place=place, query=data.get("query", ""))
     if not data.get("municipality") or local >= len(r.projects):
         return "\n".join([head, *_project_lines(w, r.projects)])
     own = [head, *_project_lines(w, r.projects[:local])] if local else [phrase("projects_none", w.lang, where=where)]

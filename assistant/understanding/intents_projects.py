@@ -30,6 +30,9 @@ LEARN_VERB = loose_re(
 LEARN_SOURCE = loose_re(
     r"\b(aus|von|vom|from|of|bei) (the |dem |der |den )?qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
 )
+#: The place learnt from, a town or a Kreis, a few words after "von/aus/from": "von Gelsenkirchen", "from
+#: the smart region in Kreis Unna".
+LEARN_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [a-z0-9]+){0,4} (qmuni|qkreis)\b")
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
 SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
@@ -103,7 +106,7 @@ ELSEWHERE = loose_re(
 )
 #: "noch mehr Ansätze", "weitere ... außer X", "What else resembles X?": alternatives to a named project.
 ALTERNATIVE = loose_re(
-    r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|"
+    r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|ahnel\w*|"
     r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*)\b"
 )
 #: "was davon", "which of these": a follow-up about the projects of the last answer.

@@ -68,6 +68,7 @@ from assistant.understanding.intents_projects import (
     HAPPENING,
     LEARN_FROM,
     LEARN_SOURCE,
+    LEARN_SOURCE_NEAR,
     LEARN_VERB,
     PROJECT_FACT,
     PROJECT_PRONOUN,
@@ -138,6 +139,15 @@ def learn_from(e: Evidence) -> float:
     # No source marked ("Lünen macht das mit den Luftsensoren – wär das nix für Kamen?"): the one named
     # last learns. Not when a metric is named: "Glasfaser in Bochum und Hagen, zum Beispiel" compares.
     return 0.9 if not e.metric else 0.0
+
+
+def learn_from_kreis(e: Evidence) -> float:
+    """Learning between places where one is a Kreis ("Was können die Städte im Kreis Wesel von Gelsenkirchen
+    lernen?", "what could the towns in Kreis Recklinghausen reuse from Kreis Unna?"): the projects of the
+    place learnt from. Above a plain reuse reading (0.86), which would search the learner's region."""
+    if not e.kreise or e.munis + e.kreise < 2 or not (e.cue(LEARN_VERB) or e.cue(REUSE)):
+        return 0.0
+    return 0.88 if e.cue(LEARN_SOURCE_NEAR) else 0.0
 
 
 def similar_projects(e: Evidence) -> float:
@@ -314,6 +324,7 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("out_of_scope", off_topic, "out_of_scope", "off_topic"),
     IntentScorer("unknown_municipality", outside_place, "outside_place"),
     IntentScorer("learn_from", learn_from, "learn_from"),
+    IntentScorer("learn_from", learn_from_kreis, "learn_from_kreis", "learn_from_kreis"),
     IntentScorer("similar_projects", similar_projects, "similar_projects"),
     IntentScorer("projects_for_weak", projects_for_weak, "projects_for_weak"),
     IntentScorer("what_if", what_if, "what_if"),

@@ -21,6 +21,7 @@ from assistant.understanding.turn import TurnBase
 _PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "initiativen", "vorhaben")
 #: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
 _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
+_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [\w.-]+){0,4}$")
 _SOURCE_AFTER = loose_re(r"^(s|zum vorbild|als vorbild)\b")
 #: "Kann Marl ...", "could Dinslaken ...": the municipality right after a modal verb is the learner.
 _MODAL_LEARNER = loose_re(r"\b(kann|konnte|konnen|sollte|durfte|can|could|might|should) (sich |wir in |we in )?qmuni\b")
@@ -102,6 +103,21 @@ class ProjectTurn(TurnBase):
                 sources.append(mention.value)
         learner = next((m for m in munis if m not in sources), munis[0]) if sources else self._subject(munis)
         return learner, [m for m in munis if m != learner][:2]
+
+    def learn_from_kreis(self) -> Plan | None:
+        """Learning where the learner or the one learnt from is a Kreis: the projects of the place after
+        "von/aus/from" (a town or a Kreis), on the asker's words if any. `learn_from` compares two towns'
+        indicators; a Kreis has none of its own, so this is a search in the teacher's place."""
+        places = [p for p in self.ents.places if p.kind in ("municipality", "kreis")]
+        text = self.ents.text.casefold()
+        teacher = next((p for p in reversed(places) if _SOURCE_NEAR.search(text[:p.start].rstrip())), None)
+        if teacher is None or len(places) < 2:
+            return None
+        town = self.name(teacher.value) if teacher.kind == "municipality" else None
+        kreis = teacher.value if teacher.kind == "kreis" else None
+        query = self.support_query() or town or kreis or self.text
+        return self.make("learn_from", [call("search_projects", query=query, municipality=town, kreis=kreis,
+                                             topic=topic(self.ents), k=5)], list(self.munis))
 
     def _subject(self, munis: list[str]) -> str:
         """Without a marked source, the one who learns is the subject of the learning verb: the town
