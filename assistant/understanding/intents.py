@@ -22,7 +22,8 @@ def loose(text: str) -> str:
     return text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
-def _rx(*alternatives: str) -> re.Pattern[str]:
+def any_of(*alternatives: str) -> re.Pattern[str]:
+    """One pattern matching any of the loosened `alternatives`."""
     return re.compile("|".join(f"(?:{loose(a)})" for a in alternatives))
 
 
@@ -36,7 +37,7 @@ def words(text: str) -> frozenset[str]:
 
 
 # --- refusals: prompt injection and attempts to change data (checked first) --------------------
-INJECTION = _rx(
+INJECTION = any_of(
     r"\b(ignorier\w*|vergiss|missacht\w*|ignore|disregard|forget|override)\b(?: \w+){0,5} "
     r"(regeln|anweisung\w*|instruktion\w*|vorgaben|befehle|rules|instructions|guidelines|prompt)\b",
     r"\bsystem ?prompt\b", r"\bsystemanweisung\w*", r"\bjailbreak\w*",
@@ -55,7 +56,7 @@ FAKE_ROLE = re.compile(
     r"\[/?INST\]|<</?SYS>>|<\|(?:system|user|assistant|endoftext)\|>",
     re.IGNORECASE,
 )
-WRITE = _rx(
+WRITE = any_of(
     r"\b(setze?|setzt|andere?|andert|losche?|loscht|uberschreib\w*|erhohe?|erhoht|senke?|manipulier\w*|"
     r"korrigier\w*|trag\w*|update|set|change|delete|remove|overwrite|modify|increase|decrease|edit|alter|make)\b"
     r"(?: \w+){0,7}? (auf|to|zu|zur) (\d+|platz|rang|rank|nummer|number|first|erste\w*|spitze|top)\b",
@@ -70,7 +71,7 @@ WRITE = _rx(
 )
 
 # --- help and out of scope ------------------------------------------------------------------------
-HELP_STRONG = _rx(
+HELP_STRONG = any_of(
     r"\bwas kannst du\b", r"\bwas (kann|konnen|soll) (ich|man) (dich |hier |alles )*(fragen|tun|machen)\b",
     r"\bwhat can (you|i) (do|ask)\b", r"\bwie funktionier(st|t) (du|das|der assistent|dieser chat)\b",
     r"\bhow does (this|it) work\b", r"\bwer bist du\b", r"\bwho are you\b", r"\bwhat are you\b",
@@ -78,11 +79,11 @@ HELP_STRONG = _rx(
     r"\bwofur bist du\b", r"\bwhat is this (tool|assistant)\b",
     r"\bwie (benutze|nutze|verwende) ich (dich|das|den assistenten)\b", r"\bhow (do|can) i use\b",
 )
-HELP_WEAK = _rx(
+HELP_WEAK = any_of(
     r"^(hilfe|help|hallo|hi|hey|hello|moin|servus|guten (tag|morgen|abend)|danke\w*|thanks|thank you|tschuss|bye|"
     r"ok|okay|test)( \w+){0,3}$",
 )
-OUT_OF_SCOPE = _rx(
+OUT_OF_SCOPE = any_of(
     r"\b(wetter|weather|regen|rain|temperatur\w*|wettervorhersage|forecast|fussball\w*|football|soccer|bundesliga|"
     r"meister|meisterschaft|champions|bvb|schalke|tabellenfuhrer|rezept\w*|recipe\w*|kochen|cook\w*|witz\w*|"
     r"joke\w*|gedicht\w*|poem\w*|aktie\w*|stocks?|bitcoin|crypto\w*|lotto\w*|lottozahlen|horoskop\w*|horoscope|"
@@ -94,7 +95,7 @@ OUT_OF_SCOPE = _rx(
 )
 
 # --- method, indicators, findings ----------------------------------------------------------------
-METHOD = _rx(
+METHOD = any_of(
     r"\bwie (wird|werden|ist|sind|wurde|wurden) .{0,50}\b(berechnet|gemessen|ermittelt|erhoben|definiert|gewichtet|"
     r"normalisiert|zusammengesetzt|gebildet|bewertet|skaliert|aggregiert|kombiniert|zusammengefasst|verrechnet)\b",
     r"\b(berechnung\w*|methode|methodik|methodologie|definition|normalisierung|kappung|deckelung|gewichtung|"
@@ -112,13 +113,13 @@ METHOD = _rx(
     r"\bsynthetic\b", r"\bprovenance\b", r"\bhow (recent|current|up to date)\b",
 )
 #: "Was ist X?" / "What is X?" reads as a definition only when no municipality is named.
-DEFINITION = _rx(r"^(und )?(was|what) (ist|sind|is|are) (ein |eine |der |die |das |a |an |the )?qmetric$",
+DEFINITION = any_of(r"^(und )?(was|what) (ist|sind|is|are) (ein |eine |der |die |das |a |an |the )?qmetric$",
                  r"^(erklar\w*|explain|define|definiere) (mir |me )?(den |die |das |the )?(begriff |term )?qmetric$",
                  # "What does 'business gigabit access' actually measure?", "Was misst der Indikator X?"
                  r"^(und )?(what|was) (does|dos|do|misst|messen|bedeutet|means?) (\w+ ){0,3}qmetric"
                  r"( \w+)?( (measure|mean|bedeuten|messen))?$",
                  r"^(und )?(what|was) (does|dos|do) qmetric (\w+ )?(measure|mean)$")
-INDICATORS = _rx(
+INDICATORS = any_of(
     r"\bwelche (indikatoren|kennzahlen|kennziffern|messgrossen|bereiche|dimensionen|teilindizes|metriken|"
     r"themenfelder|merkmale|werte|daten)\b",
     r"\b(liste|list|uberblick|ubersicht|overview)( uber| der| aller| of| of all| all| the)* "
@@ -130,7 +131,7 @@ INDICATORS = _rx(
     r"\bwas (misst|erfasst|umfasst) (der|die) (qmetric|index)\b", r"\bwas wird (alles )?gemessen\b",
     r"\bwelche daten (hast du|gibt es|enthalt)\b", r"\bwhat data do you have\b",
 )
-FINDINGS = _rx(
+FINDINGS = any_of(
     r"\b(metropolregion\w*|metropolitan|metropolen|andere\w* regionen|other regions|regionen im vergleich|"
     r"handlungsfeld\w*|handlungsempfehlung\w*|empfehlungen|empfiehlt|recommendations?|recommends?|kernergebnis\w*|"
     r"ergebnisse|key findings|findings|kernaussage\w*|vorreiter|frontrunners?|front runners?|studie|study|"
@@ -144,7 +145,7 @@ REGION_WORDS: Final = frozenset(
 )
 
 # --- municipality-centred intents ----------------------------------------------------------------
-WHAT_IF = _rx(
+WHAT_IF = any_of(
     r"\bwas (ware|wurde|passiert|passierte|geschieht|andert sich)\b.{0,60}\b(wenn|falls|bei|ohne)\b",
     r"\bwas wenn\b", r"\bangenommen\b", r"\bwie (sahe|sieht|ware)\b.{0,50}\b(aus )?(wenn|falls|ohne)\b",
     r"\b(wenn|falls)\b.{0,60}\b(doppelt\w*|zweifach\w*|dreifach\w*|vierfach\w*|halb\w*|nicht|starker|schwacher|"
@@ -163,7 +164,7 @@ WHAT_IF = _rx(
 )
 #: "maschinelles Lernen", "machine learning" name a research field, not someone learning from others.
 NOT_A_FIELD = r"(?<!maschinelles )(?<!maschinellem )(?<!maschinellen )(?<!maschinelle )(?<!machine )(?<!deep )"
-REUSE = _rx(
+REUSE = any_of(
     r"\b(ubernehm\w*|ubernahm\w*|ubernommen|nachnutz\w*|nachmach\w*|nachahm\w*|abschau\w*|abgucken|abkupfern|"
     r"kopier\w*|adaptier\w*|ubertrag\w*|" + NOT_A_FIELD + r"(lernen|lernt|learn\w*)|profitier\w*|nachbau\w*|adopt\w*|"
     r"reus\w*|re use|"
@@ -181,10 +182,10 @@ _PROJECT_NOUNS = (
 )
 #: Words that name projects ("Projekte", "use cases", "Beispiele für"): after a project answer they ask for
 #: other projects, while "who runs it?" asks about the one just shown.
-PROJECT_NOUN = _rx(*_PROJECT_NOUNS)
-PROJECT = _rx(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\b",
+PROJECT_NOUN = any_of(*_PROJECT_NOUNS)
+PROJECT = any_of(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\b",
               r"\bwho (is doing|does|works|is working|uses|runs)\b")
-EXPLAIN = _rx(
+EXPLAIN = any_of(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
     r"woran liegt|treiber|drivers?|schwachstellen|starken und schwachen|strengths and weaknesses)\b",
     r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
@@ -194,13 +195,13 @@ EXPLAIN = _rx(
     r"\bwo (liegen|sind) (die |ihre |seine )?(starken|schwachen)\b",
     r"\b(starken|schwachen|strengths|weaknesses) (von |of )?qmuni\b", r"\bqmuni\w* (starken|schwachen)\b",
 )
-PEERS = _rx(
+PEERS = any_of(
     r"\b(ahnlich\w*|vergleichbar\w*|peers?|peer group|vergleichsstadte|vergleichskommunen|vergleichsgruppe|"
     r"similar|comparable|alike|strukturahnlich\w*|artverwandt\w*|zwilling\w*|twins?)\b",
     r"\b(kommunen|stadte|gemeinden|orte|places|towns|cities|municipalities|others)\b.{0,15}\b(wie|like) qmuni\b",
     r"\b(so|genauso|ebenso) (gross|aufgestellt|strukturiert) wie qmuni\b",
 )
-PROFILE = _rx(
+PROFILE = any_of(
     r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
     r"dashboard|factsheet|fact sheet|everything|\w*portrat\w*|portrait|snapshot|full picture|big picture|story)\b",
     # "Wo ist Dorsten stark und wo schwach?", "strengths and weaknesses of Unna", "was kann Herne gut, was nicht?"
@@ -211,7 +212,7 @@ PROFILE = _rx(
     r"\bwhat do you know about\b", r"\bwas weisst du uber\b", r"\berzahl\w* (mir )?(was |etwas |mehr )?(uber|von)\b",
     r"^(zeig\w*|show|gib)( mir| me)?( das| die| den)? qmuni( an)?$",
 )
-ABOVE_BELOW = _rx(
+ABOVE_BELOW = any_of(
     r"\b(uber|unter|uberm|unterm|oberhalb|unterhalb)( dem| den| des| im)?( \w+)? "
     r"\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
     r"\b\w*(uberdurchschnittlich|unterdurchschnittlich)\w*\b",
@@ -224,7 +225,7 @@ ABOVE_BELOW = _rx(
 BELOW_WORDS = loose_re(
     r"\b(unter|unterhalb|drunter|darunter|\w*unterdurchschnittlich\w*|below|under|schlechter|worse)\b"
 )
-COMPARE_AVERAGE = _rx(
+COMPARE_AVERAGE = any_of(
     r"\b(vergleich\w*|verglichen|gegenuber|relativ|vs|versus|gemessen am|verhaltnis|abstand)\b.{0,30}"
     r"\b\w*(durchschnitt\w*|schnitt|mittel|mittelwert)\b",
     r"\b(compared?|comparison|relative|vs|versus|against|gap|distance|stack up)\b.{0,30}\baverage\b",
@@ -233,7 +234,7 @@ COMPARE_AVERAGE = _rx(
     r"(kreis|region|ruhrgebiet|rest|district|ruhr|revier)\b", r"\bwie weit (uber|unter)\b",
     r"\bhow far (above|below)\b", r"\b(im|in) (durchschnitts|mittel)vergleich\b",
 )
-POSITION = _rx(
+POSITION = any_of(
     r"\b(platz|platze|platzier\w*|rang|range|rangplatz|position|tabellenplatz|ranking|rangliste|tabelle|rank|ranked|"
     r"ranks|place|standing|wievielte\w*|stelle)\b",
     r"\bwo (steht|liegt|landet|rangiert|befindet sich) qmuni\b", r"\bwhere (does|is|do) qmuni\b",
@@ -246,7 +247,7 @@ QUANTITY = loose_re(
     r"how (much|many|high|large|big|good|strong)|what (share|percentage|proportion)|share of|percentage)\b"
 )
 LIST_QUESTION = loose_re(r"\b(welche\w*|wer|which|who|liste|list|zeig\w*|show|nenn\w*|name)\b")
-RANK = _rx(
+RANK = any_of(
     r"\b(top|bottom|flop) ?\d*\b",
     r"\b(beste|besten|bester|bestes|starkste\w*|schwachste\w*|schlechteste\w*|hochste\w*|niedrigste\w*|meiste\w*|"
     r"wenigste\w*|grosste\w*|groesste\w*|fuhrend\w*|spitze|spitzenreiter|schlusslicht\w*|letzte\w*|ersten|vorne|hinten|ranking|rangliste|"
@@ -262,7 +263,7 @@ SINGULAR_RANK = loose_re(
     r"\b(welche|welcher|which) (kommune|stadt|gemeinde|municipality|city|town|ort)\b"
     r"|\b(wer|who) (hat|ist|liegt|has|is|leads)\b"
 )
-COMPARE = _rx(
+COMPARE = any_of(
     r"\b(vergleich\w*|verglichen|vs|versus|gegen|gegenuber|compare\w*|comparison|against|unterschied\w*|difference)\b",
     r"\b(besser|schlechter|starker|schwacher|better|worse|stronger|weaker) (als|than)\b",
 )
@@ -303,84 +304,6 @@ FILLER: Final = words(
     """
 )
 
-# --- numbers, population classes, weights ---------------------------------------------------------
-NUMBER_WORDS: Final = {
-    "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
-    "zehn": 10, "elf": 11, "zwolf": 12, "funfzehn": 15, "zwanzig": 20, "one": 1, "two": 2, "three": 3, "four": 4,
-    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20,
-}
-_NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
-RANK_N = _rx(
-    rf"\b(?:top|bottom|flop) ?{_NUM}\b",
-    rf"\b{_NUM} (?:besten|beste|starksten|schwachsten|schlechtesten|hochsten|niedrigsten|fuhrenden|best|worst|weakest|"
-    r"strongest|highest|lowest|leading|top|bottom|kommunen|stadte|gemeinden|municipalities|cities|towns|platze|places)\b",
-    rf"\b(?:letzten|ersten|besten|schwachsten|schlechtesten|last|first|best|worst|bottom|flop|platze|places) {_NUM}\b",
-)
-_POP_NUMBER = r"(\d{1,3}(?: \d{3})+|\d+(?: ?(?:tsd|tausend|k|000))?)"
-POP_BELOW = loose_re(rf"\b(?:unter|weniger als|bis|below|under|fewer than|less than|up to) {_POP_NUMBER}\b")
-POP_ABOVE = loose_re(rf"\b(?:uber|mehr als|ab|above|over|more than|at least) {_POP_NUMBER}\b")
-POP_BETWEEN = loose_re(rf"\b(?:zwischen|between) {_POP_NUMBER} (?:und|and) {_POP_NUMBER}\b")
-POP_WORDS = loose_re(r"\b(einwohner\w*|inhabitants|residents|people|bevolkerung|population)\b")
-POP_CLASS_WORDS: Final = (
-    (loose_re(r"\b(klein\w*|kleinstadt\w*|small\w*|tiny|little)\b"), "small"),
-    (loose_re(r"\b(mittelgross\w*|mittlere\w*|mittelstadt\w*|medium\w*|mid sized)\b"), "medium"),
-    (loose_re(r"\b(grossstadt\w*|grossen stadte|grosse stadte|big cities|large cities|major cities)\b"), "city"),
-    (loose_re(r"\b(grossere\w*|larger)\b"), "large"),
-)
-
-MULTIPLIERS: Final = (
-    (loose_re(r"\b(vierfach\w*|four times|4 ?fach|4x|x4)\b"), 4.0),
-    (loose_re(r"\b(dreifach\w*|verdreifach\w*|triple\w*|three times|thrice|3 ?fach|3x|x3)\b"), 3.0),
-    (loose_re(r"\b(doppelt\w*|zweifach\w*|verdoppel\w*|double\w*|twice|two times|2 ?fach|2x|x2)\b"), 2.0),
-    (loose_re(r"\b(halb\w*|half|halved|halbier\w*)\b"), 0.5),
-    (loose_re(r"\b(nicht|ohne|without|excluding|ignoring|null|zero|not|no weight|gar nicht|weglass\w*|raus|"
-              r"didn ?t|don ?t|doesn ?t|wouldn ?t|isn ?t|weren ?t|never|at all|keine rolle|no role)\b"), 0.0),
-    (loose_re(r"\b(starker|mehr|hoher|wichtiger|more|higher|stronger|heavier|extra)\b"), 2.0),
-    (loose_re(r"\b(weniger|schwacher|geringer|unwichtiger|less|lower|weaker|lighter)\b"), 0.5),
-)
-EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| of| auf| to)? (\d+(?: \d+)?)\b")
-CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
-
-# --- method topics and project topics -------------------------------------------------------------
-#: Keywords -> the method topics of `describe_method` (assistant.tools.tool_args.METHOD_TOPICS); else "overview".
-METHOD_TOPICS: Final = (
-    (loose_re(r"\b(gewicht\w*|weight\w*)\b"), "weights"),
-    (loose_re(r"\b(quelle\w*|sources?|woher|synthetisch\w*|synthetic|provenance|herkunft|aktuell|jahr|year|"
-                r"recent|current|official|offiziell\w*)\b"), "provenance"),
-    (loose_re(r"\b(ahnlich\w*|vergleichbar\w*|peers?|similar\w*)\b"), "peers"),
-    (loose_re(r"\b(rang\w*|rank\w*|platz\w*|reihenfolge)\b"), "ranks"),
-    (loose_re(r"\b(durchschnitt\w*|average|mittel\w*|100)\b"), "average"),
-    (loose_re(r"\b(normalis\w*|normaliz\w*|kappung|deckel\w*|cap|skalier\w*|scal\w*|punkte|scores?|"
-                r"berechne\w*|calculat\w*|comput\w*)\b"), "scores"),
-)
-#: Corpus topic vocabulary (corpus/README.md) keyed by loosely folded word stems, most specific first.
-TOPICS: Final = (
-    (r"luftqualitat\w*|luft|feinstaub\w*|sensor\w*|messnetz\w*|umweltsensor\w*|air quality|air|iot|lorawan|"
-     r"environment\w*|umweltdaten", "environment_sensors"),
-    (r"open data|offene daten|opendata|open government", "open_data"),
-    (r"datenplattform\w*|data platform\w*|urbane daten\w*|dashboard\w*|digitaler zwilling|digital twin\w*|"
-     r"datenhub\w*|data hub", "data_platform"),
-    (r"glasfaser\w*|breitband\w*|fibre|fiber|broadband|gigabit\w*|ftth|ftt[bh]", "broadband"),
-    (r"5g|mobilfunk\w*|funknetz\w*|wlan|wifi|wi fi|mobile network\w*", "mobile"),
-    (r"mobilitat\w*|verkehr\w*|parken|parkplatz\w*|parking|traffic|mobility|opnv|radverkehr|e mobilitat", "mobility"),
-    (r"energie\w*|energy|strom|warme\w*|solar\w*|photovoltaik", "energy"),
-    (r"klima\w*|climate|co2|emission\w*", "climate"),
-    (r"verwaltung\w*|online dienste|ozg|burgerservice\w*|e government|egovernment|administration|"
-     r"burgerdienste|behord\w*", "administration"),
-    (r"beteiligung\w*|burgerbeteiligung|partizipation|participation|mitmach\w*", "participation"),
-    (r"start ?ups?|startup\w*|grunder\w*|grundung\w*|founders?", "startups"),
-    (r"forschung\w*|research|hochschul\w*|universit\w*|wissenschaft\w*", "research"),
-    (r"bildung\w*|schule\w*|schul\w*|education|schools?", "education"),
-    (r"gesundheit\w*|health\w*|pflege\w*|krankenhaus\w*|hospital\w*", "health"),
-    (r"touris\w*", "tourism"),
-    (r"stadtentwicklung|quartier\w*|urban development|stadtumbau|innenstadt\w*", "urban_development"),
-    (r"it dienstleist\w*|rechenzentr\w*|cloud\w*|it services?|it infrastruktur", "it_services"),
-    (r"kooperation\w*|zusammenarbeit|interkommunal\w*|cooperation|netzwerk\w*|network(s|ing)?", "cooperation"),
-    (r"sicherheit\w*|security|cyber\w*|katastrophenschutz", "security"),
-    (r"wirtschaft\w*|economy|economic|mittelstand|gewerbe\w*|handel", "economy"),
-)
-TOPIC_RULES: Final = tuple((loose_re(rf"\b(?:{pattern})\b"), topic) for pattern, topic in TOPICS)
 #: Topics a question may name without saying "Projekte" and still be a project search.
 PROJECT_ONLY_TOPICS: Final = frozenset(
     {"environment_sensors", "open_data", "data_platform", "mobility", "energy", "climate", "administration",

@@ -14,13 +14,9 @@ from typing import Any
 from assistant.index.names import fold_loose
 from assistant.index.registry import AREA_IDS, OVERALL, Registry
 from assistant.tools.plan import TOOL_SIGNATURES, ToolCall
-from assistant.understanding.entities import Entities
-from assistant.understanding.intents import (
-    BOTTOM_WORDS,
+from assistant.understanding.argument_words import (
     CLAUSE_SPLIT,
     EXPLICIT_WEIGHT,
-    FILLER,
-    FOLLOWUP_FILLER,
     METHOD_TOPICS,
     MULTIPLIERS,
     NUMBER_WORDS,
@@ -29,10 +25,16 @@ from assistant.understanding.intents import (
     POP_BETWEEN,
     POP_CLASS_WORDS,
     POP_WORDS,
-    QUERY_FILLER,
     RANK_N,
-    SINGULAR_RANK,
     TOPIC_RULES,
+)
+from assistant.understanding.entities import Entities
+from assistant.understanding.intents import (
+    BOTTOM_WORDS,
+    FILLER,
+    FOLLOWUP_FILLER,
+    QUERY_FILLER,
+    SINGULAR_RANK,
 )
 from assistant.understanding.metric_finder import MetricMention
 
