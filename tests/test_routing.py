@@ -765,3 +765,14 @@ def test_the_answer_to_learning_from_a_place_says_so(planner: Planner) -> None:
                                    "status": "laufend"}])
     text = KNOWLEDGE_RENDERERS["search_projects"](AnswerWriter(planner.index.registry, "de"), result, "learn_from")
     assert text.startswith("Projekte in Gelsenkirchen zu „Sensorik“, von denen sich lernen lässt")
+
+
+def test_a_reuse_word_in_a_description_of_a_towns_own_project_is_no_reuse_question(planner: Planner) -> None:
+    plan = ask(planner, "Gelsenkirchen's open urban data platform with reusable sensor concepts – what is it called?")
+    assert plan.intent in {"project_search", "project_info"}
+    assert ask(planner, "What could Herne reuse from Bochum's projects?").intent == "learn_from"  # a learner named
+
+
+def test_projects_for_places_lagging_behind_on_a_metric(planner: Planner) -> None:
+    plan = ask(planner, "Welche Mobilfunkprojekte gibt es für Kommunen, die beim 5G-Ausbau hinterherhinken?")
+    assert (plan.intent, plan.metric) == ("projects_for_weak", "mobile_5g")

@@ -30,6 +30,8 @@ LEARN_VERB = loose_re(
 LEARN_SOURCE = loose_re(
     r"\b(aus|von|vom|from|of|bei) (the |dem |der |den )?qmuni\b|\bqmuni s\b|\bqmuni (zum|als) vorbild"
 )
+#: A town as the owner of what follows: "Duisburg's cloud platform", "Bochums Glasfasernetz".
+OWNER = loose_re(r"\bqmuni s\b")
 #: The place learnt from, a town or a Kreis, a few words after "von/aus/from": "von Gelsenkirchen", "from
 #: the smart region in Kreis Unna".
 LEARN_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [a-z0-9]+){0,4} (qmuni|qkreis)\b")
@@ -67,7 +69,7 @@ PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|i
 #: "in Städten, die bei Glasfaser schwach sind", "where fibre is weak"
 WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
-    r"weak\w*|lagging|lag|behind|poor\w*|worst|low)\b"
+    r"hinterher\w*|nachzugler\w*|weak\w*|lagging|lag|behind|poor\w*|worst|low)\b"
 )
 #: Who does something, as opposed to how much of it there is: "Wer baut in Bochum das Glasfasernetz?",
 #: "Who links the fibre backbones ...?". The index has no actors, only the corpus does. Verbs of

@@ -70,6 +70,7 @@ from assistant.understanding.intents_projects import (
     LEARN_SOURCE,
     LEARN_SOURCE_NEAR,
     LEARN_VERB,
+    OWNER,
     PROJECT_FACT,
     PROJECT_PRONOUN,
     SIMILAR_TO,
@@ -168,7 +169,8 @@ def similar_projects(e: Evidence) -> float:
 
 
 def projects_for_weak(e: Evidence) -> float:
-    return 0.93 if e.cue(PROJECT) and e.specific_metric and e.cue(WEAK_AT) and not e.munis else 0.0
+    named = e.cue(PROJECT) or e.project_noun  # "Projekte", "Glasfaserprojekte"
+    return 0.93 if named and e.specific_metric and e.cue(WEAK_AT) and not e.munis else 0.0
 
 
 def project_info(e: Evidence) -> float:
@@ -249,9 +251,10 @@ def only_where_or_best(e: Evidence) -> bool:
 
 def reusable(e: Evidence) -> float:
     """A reuse word, or a learning verb with one town right after a project answer ("Kann Bottrop das
-    auch machen?": that project for Bottrop)."""
+    auch machen?": that project for Bottrop). Not when the only town is the owner ("Duisburg's cloud
+    platform with reusable micro-services" describes Duisburg's project; nobody is named to reuse it)."""
     if e.cue(REUSE):
-        return 0.86
+        return 0.0 if e.munis == 1 and e.cue(OWNER) and not e.state_project else 0.86
     return 0.86 if e.cue(LEARN_VERB) and e.state_project and e.munis == 1 and not e.metric else 0.0
 
 
