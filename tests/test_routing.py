@@ -776,3 +776,17 @@ def test_a_reuse_word_in_a_description_of_a_towns_own_project_is_no_reuse_questi
 def test_projects_for_places_lagging_behind_on_a_metric(planner: Planner) -> None:
     plan = ask(planner, "Welche Mobilfunkprojekte gibt es für Kommunen, die beim 5G-Ausbau hinterherhinken?")
     assert (plan.intent, plan.metric) == ("projects_for_weak", "mobile_5g")
+
+
+def test_german_answers_say_im_kreis_and_leave_out_a_query_that_is_only_the_place(planner: Planner) -> None:
+    from assistant.answers.answer_writer import AnswerWriter
+    from assistant.answers.answers_knowledge import KNOWLEDGE_RENDERERS
+    from assistant.tools.tool_results import ToolResult
+
+    project = {"id": "x", "title": "Smart Region", "municipalities": ["Unna"], "status": "laufend"}
+    result = ToolResult("search_projects", {}, data={"kreis": "Kreis Unna", "query": "Kreis Unna"}, projects=[project])
+    writer = AnswerWriter(planner.index.registry, "de")
+    learn = KNOWLEDGE_RENDERERS["search_projects"](writer, result, "learn_from")
+    assert learn.startswith("Projekte im Kreis Unna, von denen sich lernen lässt")
+    search = KNOWLEDGE_RENDERERS["search_projects"](writer, result, "project_search")
+    assert search.startswith("Projekte zu „Kreis Unna“ im Kreis Unna:")

@@ -138,8 +138,11 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         # projects
         "projects_head": ("Projekte zu „{query}“{where}:", "Projects on “{query}”{where}:"),
         "projects_where": (" in {place}", " in {place}"),
-        "projects_learn_head": ("Projekte in {place} zu „{query}“, von denen sich lernen lässt (mit dem, was "
-                                "übertragbar ist):", "Projects in {place} on “{query}” to learn from (with what is "
+        "projects_where_kreis": (" im {place}", " in {place}"),  # "im Kreis Unna", "im Ennepe-Ruhr-Kreis"
+        "projects_learn_any": ("Projekte{where}, von denen sich lernen lässt (mit dem, was übertragbar ist):",
+                               "Projects{where} to learn from (with what is reusable):"),
+        "projects_learn_head": ("Projekte{where} zu „{query}“, von denen sich lernen lässt (mit dem, was "
+                                "übertragbar ist):", "Projects{where} on “{query}” to learn from (with what is "
                                 "reusable):"),
         "projects_regionwide": ("Regionsweite Projekte dazu, die auch {place} offenstehen:",
                                 "Region-wide projects on it that are open to {place} as well:"),
@@ -179,7 +182,7 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "similar_head": ("Projekte ähnlich wie **{title}**{where}:", "Projects similar to **{title}**{where}:"),
         "similar_class": (" für {label}", " for {label}"),
         "similar_elsewhere": ("Ähnliche Projekte anderswo:", "Similar projects elsewhere:"),
-        "similar_widened": ("In {place} gibt es kein Projekt wie **{title}**; ähnliche Projekte anderswo:",
+        "similar_widened": ("{where} gibt es kein Projekt wie **{title}**; ähnliche Projekte anderswo:",
                             "{place} has no project like **{title}**; similar projects elsewhere:"),
         # unknowns, help, refusals, errors
         "outside_region": (

@@ -76,16 +76,25 @@ def _project_lines(w: AnswerWriter, projects: list[dict[str, Any]]) -> list[str]
     return lines
 
 
+def _where(w: AnswerWriter, place: str | None) -> str:
+    """" in Marl", " im Kreis Unna" (German takes "im" before a Kreis), or "" without a place."""
+    if not place:
+        return ""
+    return phrase("projects_where_kreis" if "kreis" in place.casefold() else "projects_where", w.lang, place=place)
+
+
 def _search(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     data = r.data
     place = data.get("municipality") or data.get("kreis")
-    where = phrase("projects_where", w.lang, place=place) if place else ""
+    where = _where(w, place)
     if not r.projects:
         return phrase("projects_none", w.lang, where=where)
     local = data.get("local", len(r.projects))
     head = phrase("projects_head", w.lang, query=data.get("query", ""), where=where)
     if intent == "learn_from" and place:  # learning from a place that a Kreis is part of (turn_projects)
-        head = phrase("projects_learn_head", w.lang, place=place, query=data.get("query", ""))
+        query = data.get("query", "")
+        head = (phrase("projects_learn_any", w.lang, where=where) if query == place  # no words of the asker
+                else phrase("projects_learn_head", w.lang, where=where, query=query))
     if not data.get("municipality") or local >= len(r.projects):
         return "\n".join([head, *_project_lines(w, r.projects)])
     own = [head, *_project_lines(w, r.projects[:local])] if local else [phrase("projects_none", w.lang, where=where)]
@@ -140,7 +149,7 @@ def _learn_from(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
 def _similar(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     data = r.data
     place = data.get("municipality") or data.get("kreis")
-    where = phrase("projects_where", w.lang, place=place) if place else ""
+    where = _where(w, place)
     if data.get("population_class"):
         where += phrase("similar_class", w.lang, label=POPULATION_LABELS[data["population_class"]][w.lang == "en"])
     if not r.projects:
@@ -149,7 +158,9 @@ def _similar(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     if place and in_place is not None and in_place < len(r.projects):  # the place's own, then elsewhere
         elsewhere = _project_lines(w, r.projects[in_place:])
         if not in_place:
-            return "\n".join([phrase("similar_widened", w.lang, place=place, title=data["title"]), *elsewhere])
+            opening = where.strip()[:1].upper() + where.strip()[1:]  # "In Marl", "Im Kreis Unna"
+            widened = phrase("similar_widened", w.lang, where=opening, place=place, title=data["title"])
+            return "\n".join([widened, *elsewhere])
         return "\n".join([phrase("similar_head", w.lang, title=data["title"], where=where),
                           *_project_lines(w, r.projects[:in_place]), "",
                           phrase("similar_elsewhere", w.lang), *elsewhere])
