@@ -790,3 +790,11 @@ def test_german_answers_say_im_kreis_and_leave_out_a_query_that_is_only_the_plac
     assert learn.startswith("Projekte im Kreis Unna, von denen sich lernen lässt")
     search = KNOWLEDGE_RENDERERS["search_projects"](writer, result, "project_search")
     assert search.startswith("Projekte zu „Kreis Unna“ im Kreis Unna:")
+
+
+@pytest.mark.parametrize("question", ["who is Dortmund's IT provider?", "Who is the network operator in Bochum?",
+                                      "Wer ist eigentlich der Betreiber vom Glasfasernetz in Gelsenkirchen?"])
+def test_a_role_only_an_actor_fills_is_a_project_question(planner: Planner, question: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "project_search"
+    assert not plan.projects  # the possessive "s" + "IT" is no project name (Südwestfalen-IT)

@@ -83,6 +83,9 @@ ACTOR = loose_re(
     r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
     r"manages|coordinates|does research|made|created|set up|started|launched|developed|designed|supports|helps|"
     r"backs|finances|advises)\b"
+    # "who is Duisburg's IT provider?", "Wer ist der IT-Dienstleister von Duisburg?": a role only an actor fills
+    r"|\b(wer|who) (ist|sind|is|are|s) (der |die |das |the )?(\w+ ){0,3}(it )?(dienstleister\w*|betreiber\w*|"
+    r"trager\w*|anbieter\w*|ansprechpartner\w*|provider|providers|operator|operators|supplier|vendor|host)\b"
     r"|\b(welche\w*|which) (firma|firmen|unternehmen baut|anbieter|betreiber|institut\w*|company|companies|"
     r"provider|providers|operator|operators|institute|institutes)\b"
 )

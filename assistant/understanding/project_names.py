@@ -95,6 +95,11 @@ def title_forms(title: str) -> list[str]:
     return forms
 
 
+def _possessive_s(text: str, token: Token) -> bool:
+    """The "s" of "Duisburg's", which the tokenizer splits off at the apostrophe."""
+    return token.key == "s" and token.start > 0 and text[token.start - 1] in "'’`´"
+
+
 class ProjectNames:
     """The name table of a corpus; `find` claims the tokens of each project it finds in `owner`."""
 
@@ -157,6 +162,9 @@ class ProjectNames:
         found: list[ProjectMention] = []
         i = 0
         while i < len(tokens):
+            if _possessive_s(text, tokens[i]):  # "Duisburg's IT provider": no name starts with the "s"
+                i += 1
+                continue
             for n in range(min(self._max, len(tokens) - i), 0, -1):
                 if any(j in owner for j in range(i, i + n)):
                     continue
