@@ -383,8 +383,11 @@ class _SimilarPlaceSource(_PlaceFilteringSource):
 def test_similar_projects_put_the_place_first_and_never_come_back_empty(index: DigitalIndex) -> None:
     source = _SimilarPlaceSource(hits=[
         project("smart-city-bochum", municipalities=["Bochum"]),  # the reference: never listed
-        project("a", municipalities=["Essen"]), project("b", municipalities=["Herten"]),
-        project("c", municipalities=["Essen"]), project("d", municipalities=["Herten"]),
+        project("a", municipalities=["Essen"], topics=["smart_city"]),
+        project("b", municipalities=["Herten"], topics=["smart_city"]),
+        project("c", municipalities=["Essen"], topics=["smart_city"]),
+        project("d", municipalities=["Herten"], topics=["smart_city", "mobility"]),
+        project("other-subject", municipalities=["Herten"], topics=["broadband"]),  # local, but not alike
     ])
     herten = Toolbox(index, source).execute(call("similar_projects", project="smart-city-bochum",
                                                  municipality="Herten", k=3))

@@ -154,7 +154,8 @@ def similar_projects(
     if name or kreis:  # the place is a preference among the similar ones, not a filter that empties the list
         local = {h.to_dict()["id"] for h in source.search(text, municipality=name, kreis=kreis, k=k + 10,
                                                            lang=ctx.lang)}
-        here = [h for h in pool if h["id"] in local]
+        shared = set(reference.topics)  # a local project on another subject is no answer to "so etwas"
+        here = [h for h in pool if h["id"] in local and (shared & set(h.get("topics") or []) or not shared)]
         hits = (here + [h for h in pool if h not in here])[:k]
         in_place = min(len(here), k)
     if population_class is not None:  # among the k most similar, the town projects of the class first
