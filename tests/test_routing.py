@@ -798,3 +798,41 @@ def test_a_role_only_an_actor_fills_is_a_project_question(planner: Planner, ques
     plan = ask(planner, question)
     assert plan.intent == "project_search"
     assert not plan.projects  # the possessive "s" + "IT" is no project name (Südwestfalen-IT)
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Stärken und Schwächen von Witten?", "profile"),  # both sides: the whole picture
+    ("what are the strengths and weaknesses of Hamm?", "profile"),
+    ("Wo liegen die Schwächen von Herne?", "explain"),  # one side: what pulls the index down
+])
+def test_strengths_and_weaknesses_together_are_a_profile(planner: Planner, question: str, intent: str) -> None:
+    assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("Neben dem LuFt-Hub – was gibt es noch an Sensorik im Revier?", "luft-hub"),
+    ("Wir nutzen den KDN. Welche anderen IT-Verbünde gibt es sonst so?", "kdn"),
+    ("Smart City Bochum hat Bundesgeld bekommen – wer macht Vergleichbares mit Förderung?", "smart-city-bochum"),
+])
+def test_alternatives_to_a_named_project_despite_an_aspect_word(planner: Planner, question: str,
+                                                                project: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "similar_projects"
+    assert project_of(plan) == project
+    assert ask(planner, "Who are the other partners of Ruhrvalley?").intent == "project_info"  # an aspect of it
+
+
+def test_a_weak_town_asking_for_help_gets_reusable_projects(planner: Planner) -> None:
+    plan = ask(planner, "Hattingen hinkt bei Glasfaser hinterher – gibt es Ansätze, die helfen könnten?")
+    assert (plan.intent, plan.metric) == ("reusable_projects", "fibre_households")
+    assert plan.tool_calls[0].args["municipality"] == "Hattingen"
+
+
+def test_the_town_that_asks_the_region_is_no_filter(planner: Planner) -> None:
+    asked = ask(planner, "Wir in Alpen haben viel Verkehr – hat im Ruhrgebiet schon jemand Luftsensoren aufgestellt?")
+    assert asked.tool_calls[0].name == "search_projects"
+    assert asked.tool_calls[0].args["municipality"] is None
+    kreis = ask(planner, "What can the towns in Kreis Wesel take over from elsewhere on open data?")
+    assert (kreis.tool_calls[0].args["municipality"], kreis.tool_calls[0].args["kreis"]) == (None, None)
+    here = ask(planner, "Welche Projekte zu Glasfaser gibt es in Bochum?")
+    assert here.tool_calls[0].args["municipality"] == "Bochum"  # a place asked about stays a filter

@@ -187,13 +187,16 @@ PROJECT = any_of(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\
               r"\bwho (is doing|does|works|is working|uses|runs)\b")
 EXPLAIN = any_of(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
-    r"woran liegt|treiber|drivers?|schwachstellen|starken und schwachen|strengths and weaknesses)\b",
+    r"woran liegt|treiber|drivers?|schwachstellen)\b",
     r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
     # "Wie kommt der Infrastrukturwert von Alpen zustande?", "how is Hagen's score made up?"
     r"\bwie kommt .{0,50}\bzustande\b", r"\bsetzt sich .{0,50}\bzusammen\b", r"\bzusammengesetzt\b",
     r"\bhow (is|are) .{0,50}\b(made up|composed|put together|calculated|computed)\b",
     r"\bwo (liegen|sind) (die |ihre |seine )?(starken|schwachen)\b",
-    r"\b(starken|schwachen|strengths|weaknesses) (von |of )?qmuni\b", r"\bqmuni\w* (starken|schwachen)\b",
+    # one side only ("Schwächen von Herne", "where are Hagen's strengths"): what pulls the index down or up;
+    # both sides ("Stärken und Schwächen") ask for the whole picture, a profile
+    r"(?<!und )(?<!and )\b(starken|schwachen|strengths|weaknesses) (von |of )?qmuni\b",
+    r"\bqmuni\w* (starken|schwachen)\b(?! und)",
 )
 PEERS = any_of(
     r"\b(ahnlich\w*|vergleichbar\w*|peers?|peer group|vergleichsstadte|vergleichskommunen|vergleichsgruppe|"

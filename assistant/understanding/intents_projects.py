@@ -71,6 +71,11 @@ WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
     r"hinterher\w*|nachzugler\w*|weak\w*|lagging|lag|behind|poor\w*|worst|low)\b"
 )
+#: Asking for help or for examples from others: "Ansätze, die helfen könnten", "anything we could look at".
+HELP_SEEK = loose_re(
+    r"\b(helfen|hilft|weiterhelfen|ansatze|ideen|vorbilder|beispiele|tipps|help|helps|ideas|approaches|examples|"
+    r"could look at|can look at|schon jemand|hat jemand|has anyone|has anybody|did anyone|anyone done)\b"
+)
 #: Who does something, as opposed to how much of it there is: "Wer baut in Bochum das Glasfasernetz?",
 #: "Who links the fibre backbones ...?". The index has no actors, only the corpus does. Verbs of
 #: having, standing and ranking ("wer hat/liegt/ist") are not among them: those ask for a ranking.
@@ -112,8 +117,14 @@ ELSEWHERE = loose_re(
 #: "noch mehr Ansätze", "weitere ... außer X", "What else resembles X?": alternatives to a named project.
 ALTERNATIVE = loose_re(
     r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|ahnel\w*|"
-    r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*)\b"
+    r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*|andere|anderen|anderer|anderes|sonst so|sonst noch|"
+    r"(any|some)one else|(any|some)body else|jemand anders|sonst jemand|noch jemand)\b"
+    r"|\b(neben|ausser) (dem |der |den |the )?qproject\b"  # "Neben dem Servicekonto.NRW – was gibt es noch ...?"
 )
+#: Words of likeness itself: a constraint on the alternatives ("Vergleichbares, aber mit Bundesförderung")
+#: then does not turn the question into one about the named project's funding.
+LIKENESS = loose_re(r"\b(vergleichbar\w*|ahnlich\w*|ahnel\w*|gleichartig\w*|similar\w*|comparable|resembl\w*|"
+                    r"like it|like that|so was wie|sowas wie|so etwas wie)\b")
 #: "was davon", "which of these": a follow-up about the projects of the last answer.
 OF_THOSE = loose_re(r"\b(davon|was davon|welche davon|of these|of those|of them|from that|from these)\b")
 #: Facts only a project has, never the index: funding, sponsors, partners, lead, budget.

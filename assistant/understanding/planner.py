@@ -44,7 +44,7 @@ from assistant.understanding.intents import (
     WHAT_IF,
     loose_re,
 )
-from assistant.understanding.intents_projects import LEARN_VERB, OF_THOSE, PROJECT_PRONOUN
+from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN, WEAK_AT
 from assistant.understanding.plan_args import (
     call,
     method_topic,
@@ -162,11 +162,13 @@ class Turn(ProjectTurn):
         return self.make("method", calls, self.munis, metric)
 
     def reuse(self) -> Plan | None:
-        if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project):
+        weak_here = bool(self.munis) and WEAK_AT.search(self.skeleton) and HELP_SEEK.search(self.skeleton)
+        if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project) \
+                and not weak_here:
             return None
         munis = self.munis or self.state_munis()
         if not munis:
-            return self.projects(force=True)
+            return self.projects(force=True, anywhere=True)  # a Kreis or "the towns" learn from anywhere
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or None
         doc = self.planner.catalog.docs.get(self.state.project or "")
         if OF_THOSE.search(self.skeleton):  # "und was davon kann Marl übernehmen?": what was just shown
@@ -175,17 +177,23 @@ class Turn(ProjectTurn):
                 and (query is None or self.planner.catalog.support(query).score < SOME_SUPPORT):
             query = doc.title  # "Könnte Herne das übernehmen?" after a project answer: words that name nothing else
         return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),
-                                                     query=query, k=5)], munis[:1])
+                                                     query=query, k=5)], munis[:1],
+                         self.named_metric if weak_here else None)  # the weakness named
 
-    def projects(self, force: bool = False) -> Plan | None:
+    def projects(self, force: bool = False, anywhere: bool = False) -> Plan | None:
+        """A project search. The places named are a filter, unless the question asks others in the
+        region ("Wir in Schermbeck ... hat im Ruhrgebiet schon jemand ...?": the town is who asks, not
+        where to look) or `anywhere` (what a Kreis could take over comes from elsewhere)."""
         if not (force or PROJECT.search(self.skeleton)):
             return None
         munis = self.munis or self.state_munis()[:1] if not self.kreise else self.munis
         municipality = self.name(munis[0]) if munis else None
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or municipality or self.text
+        kreis = self.kreise[0] if self.kreise else None
+        if anywhere or (self.region and municipality and not kreis and HELP_SEEK.search(self.skeleton)):
+            municipality = kreis = None
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
-                                                 kreis=self.kreise[0] if self.kreise else None,
-                                                 topic=topic(self.ents), k=5)], munis)
+                                                 kreis=kreis, topic=topic(self.ents), k=5)], munis)
 
     def explain(self) -> Plan | None:
         if not EXPLAIN.search(self.skeleton):

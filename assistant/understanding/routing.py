@@ -66,10 +66,12 @@ from assistant.understanding.intents_projects import (
     ELSEWHERE,
     EXISTS,
     HAPPENING,
+    HELP_SEEK,
     LEARN_FROM,
     LEARN_SOURCE,
     LEARN_SOURCE_NEAR,
     LEARN_VERB,
+    LIKENESS,
     OWNER,
     PROJECT_FACT,
     PROJECT_PRONOUN,
@@ -152,7 +154,7 @@ def learn_from_kreis(e: Evidence) -> float:
 
 
 def similar_projects(e: Evidence) -> float:
-    if e.projects and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE)) and not e.cue(ASPECT):
+    if e.projects and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE)) and (not e.cue(ASPECT) or e.cue(LIKENESS)):
         return 0.93  # "Are there efforts like Hagen's Masterplan Mobilität in other cities?", "weitere ... außer X"
     if e.state_project and not e.projects and not e.munis and not e.kreise and not e.metric \
             and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE) or e.cue(SIMILAR_TO)) and not e.cue(ASPECT):
@@ -255,6 +257,8 @@ def reusable(e: Evidence) -> float:
     platform with reusable micro-services" describes Duisburg's project; nobody is named to reuse it)."""
     if e.cue(REUSE):
         return 0.0 if e.munis == 1 and e.cue(OWNER) and not e.state_project else 0.86
+    if e.munis == 1 and e.specific_metric and e.cue(WEAK_AT) and e.cue(HELP_SEEK):
+        return 0.86  # "Schermbeck hinkt bei Start-ups hinterher – gibt es Ansätze, die helfen?": reuse for it
     return 0.86 if e.cue(LEARN_VERB) and e.state_project and e.munis == 1 and not e.metric else 0.0
 
 
