@@ -224,6 +224,9 @@ ABOVE_BELOW = any_of(
     r"\w*(durchschnitt\w*|schnitt|average)\b",
     r"\b(uber|unter|above|below|over|under) 100( punkte?n?| points?)?\b",
     r"^(und |and )?(liegt|liegen|ist|sind|is|are) .{0,40}\b(druber|daruber|drunter|darunter|above it|below it)\b",
+    # "which towns beat the regional average", "fall short of the average", "übertreffen den Schnitt"
+    r"\b(beat\w*|exceed\w*|outperform\w*|fall\w* short of|trail\w*|ubertreff\w*|ubersteig\w*|verfehl\w*)"
+    r"( the| den| dem)?( \w+)? \w*(average|mean|durchschnitt\w*|schnitt)\b",
 )
 BELOW_WORDS = loose_re(
     r"\b(unter|unterhalb|drunter|darunter|\w*unterdurchschnittlich\w*|below|under|schlechter|worse)\b"
@@ -254,8 +257,10 @@ RANK = any_of(
     r"\b(top|bottom|flop) ?\d*\b",
     r"\b(beste|besten|bester|bestes|starkste\w*|schwachste\w*|schlechteste\w*|hochste\w*|niedrigste\w*|meiste\w*|"
     r"wenigste\w*|grosste\w*|groesste\w*|fuhrend\w*|spitze|spitzenreiter|schlusslicht\w*|letzte\w*|ersten|vorne|hinten|ranking|rangliste|"
-    r"reihenfolge|sortier\w*|best|worst|biggest|largest|greatest|weakest|strongest|highest|lowest|most|least|leading|leaders?|leads?|"
+    r"reihenfolge|sortier\w*|best|worst|biggest|largest|greatest|fewest|weakest|strongest|highest|lowest|most|least|leading|leaders?|leads?|"
     r"laggards?|lagging|top performers?|ranked|weakest|strongest)\b",
+    r"\b(is|s|are|comes|came|ranks|ranked|ends up|landet|liegt|ist) (last|first|letzter|erster)\b",
+    r"\b(last|first) place\b",
     r"\bam (besten|grossten|schlechtesten|starksten|schwachsten|meisten|wenigsten|hochsten|niedrigsten|weitesten)\b",
 )
 BOTTOM_WORDS = loose_re(

@@ -144,7 +144,8 @@ class Turn(ProjectTurn):
                          self.munis[:1], self.named_metric or OVERALL)  # new weights change the overall index
 
     def indicators(self) -> Plan | None:
-        if not INDICATORS.search(self.skeleton) or self.munis:
+        whole_index = DEFINITION.search(self.skeleton) and self.named_metric == OVERALL  # "what does the index measure"
+        if not (INDICATORS.search(self.skeleton) or whole_index) or self.munis:
             return None
         area = self.area_of(self.named_metric) if self.named_metric in AREA_IDS else None
         return self.make("indicators", [call("list_indicators", area=area)], metric=area)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.index.registry import OVERALL
 from assistant.tools.plan import Intent
 from assistant.understanding.evidence import (
     CORPUS_OVER_FALLBACK,
@@ -264,7 +265,11 @@ def reusable(e: Evidence) -> float:
 
 # --- the index -------------------------------------------------------------------------------
 def indicators(e: Evidence) -> float:
-    return 0.9 if e.cue(INDICATORS) and not e.munis else 0.0
+    """"Welche Indikatoren gibt es?"; also "what does the index measure?": the definition of the index
+    as a whole is the list of what it is made of."""
+    if e.munis:
+        return 0.0
+    return 0.9 if e.cue(INDICATORS) or (e.cue(DEFINITION) and e.metric == OVERALL) else 0.0
 
 
 def method(e: Evidence) -> float:
