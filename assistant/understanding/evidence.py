@@ -62,6 +62,7 @@ class Evidence:
     kreise: int = 0
     groups: int = 0
     outside: int = 0
+    containing: int = 0  # outside places that contain the whole Ruhr (NRW, Germany)
     metric: str | None = None  # the named metric (indicator, area or overall), if any
     specific_metric: bool = False  # an indicator or area, not just "Digital-Index"
     region: bool = False  # "Ruhrgebiet", "Region" ...

@@ -11,6 +11,9 @@ from typing import Final
 
 from assistant.understanding.intents import words
 
+#: Outside places that contain the whole Ruhr: "in NRW" names where a service works (Servicekonto.NRW),
+#: not a place the index should have covered.
+CONTAINING_PLACES: Final = frozenset({"Nordrhein-Westfalen", "Deutschland"})
 #: Well-known places that are not among the 53, with their spellings. Value of a Mention: the first form.
 OUTSIDE_PLACES: Final[dict[str, tuple[str, ...]]] = {
     name.split("|")[0]: tuple(name.split("|"))

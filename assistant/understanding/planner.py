@@ -22,7 +22,7 @@ from assistant.index.registry import AREA_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
 from assistant.understanding.entities import EntityFinder
-from assistant.understanding.evidence import SOME_SUPPORT, Evidence
+from assistant.understanding.evidence import PROJECT_INTENTS, SOME_SUPPORT, Evidence
 from assistant.understanding.intents import (
     ABOVE_BELOW,
     BELOW_WORDS,
@@ -45,6 +45,7 @@ from assistant.understanding.intents import (
     loose_re,
 )
 from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN, WEAK_AT
+from assistant.understanding.places import CONTAINING_PLACES
 from assistant.understanding.plan_args import (
     call,
     method_topic,
@@ -75,7 +76,7 @@ class Turn(ProjectTurn):
         evidence = self.evidence_now = self.evidence()
         for _, scorer in rank_scorers(evidence):
             if scorer.build not in _NO_PLACE_NOTES:
-                self.note_places()
+                self.note_places(project=scorer.intent in PROJECT_INTENTS)
             builder: Callable[[], Plan | None] = getattr(self, scorer.build)
             found = builder()
             if found is not None:
@@ -88,7 +89,8 @@ class Turn(ProjectTurn):
         loose = " ".join(t.key for t in self.ents.tokens)
         evidence = Evidence(
             self.skeleton, munis=len(self.munis), kreise=len(self.kreise), groups=len(self.groups),
-            outside=len(self.outside), metric=self.named_metric,
+            outside=len(self.outside), containing=sum(p.value in CONTAINING_PLACES for p in self.outside),
+            metric=self.named_metric,
             specific_metric=self.named_metric not in (None, OVERALL), region=self.region, topic=topic(self.ents),
             projects=tuple(self.named_projects), fuzzy_project=any(p.fuzzy for p in self.ents.projects),
             state_intent=self.state.intent, state_munis=len(self.state.municipalities),

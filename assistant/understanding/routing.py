@@ -129,6 +129,8 @@ def outside_place(e: Evidence) -> float:
     corpus clearly answers the rest ("Online-Dienste aller NRW-Kommunen" is about Servicekonto.NRW)."""
     if not e.outside or e.munis or e.projects:
         return 0.0
+    if e.outside == e.containing and not e.metric and e.full_support.score >= SOME_SUPPORT:
+        return 0.0  # "Mit welchem Konto melde ich mich ... in NRW an?": NRW contains the Ruhr; the corpus answers
     return 0.5 if not e.metric and e.decisive_support else 0.95
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from assistant.index.registry import metric_name
 from assistant.tools.plan import Mention, Plan
+from assistant.understanding.places import CONTAINING_PLACES
 from assistant.understanding.turn_reading import QuestionReading
 
 _SLOT_BEFORE = frozenset({"in", "aus", "nach", "von", "fur", "und", "and", "of", "for", "about", "mit", "with",
@@ -22,8 +23,9 @@ _SLOT_BEFORE = frozenset({"in", "aus", "nach", "von", "fur", "und", "and", "of",
 class PlaceChecks(QuestionReading):
     """Notices and unresolved mentions for guessed, outside and unknown places."""
 
-    def note_places(self) -> None:
-        """Say which names were read despite a typo, and which places the index does not cover."""
+    def note_places(self, project: bool = False) -> None:
+        """Say which names were read despite a typo, and which places the index does not cover (for a
+        project answer not NRW or Germany: they contain the Ruhr, and NRW-wide services are projects)."""
         for place in self.ents.places:
             if place.fuzzy and place.kind == "municipality":
                 self._note_interpreted(place.text, place.name)
@@ -31,6 +33,8 @@ class PlaceChecks(QuestionReading):
             if mention.via == "fuzzy":
                 self._note_interpreted(mention.text, metric_name(self.registry, mention.metric, self.lang))
         for place in self.outside:
+            if project and place.value in CONTAINING_PLACES:
+                continue
             kind: Literal["municipality", "kreis"] = "kreis" if "kreis" in place.name.casefold() else "municipality"
             self.unresolved.append(Mention(kind, place.text, (), outside_region=True))
             self.notices.append(self.t(
