@@ -858,3 +858,14 @@ def test_nrw_contains_the_ruhr_so_a_service_in_nrw_is_a_project_question(planner
     numeric = ask(planner, "Wie steht NRW bei Glasfaser?")
     assert numeric.intent == "unknown_municipality"  # the index still does not cover NRW as a whole
     assert ask(planner, "Wie ist Köln bei Glasfaser?").intent == "unknown_municipality"
+
+
+@pytest.mark.parametrize(("question", "reference"), [
+    ("Gibt es ein Bürgerportal wie in Dortmund auch woanders?", "dortmund-digitale-dienste"),
+    ("Gibt es Glasfaser wie in Bochum auch woanders?", "glasfaser-bochum"),
+])
+def test_a_town_standing_for_its_project_asked_for_elsewhere(planner: Planner, question: str,
+                                                             reference: str) -> None:
+    plan = ask(planner, question)
+    assert (plan.intent, project_of(plan)) == ("similar_projects", reference)
+    assert ask(planner, "Hat Herne so viel Glasfaser wie Bochum?").intent == "compare"  # no "elsewhere": numbers

@@ -35,6 +35,8 @@ OWNER = loose_re(r"\bqmuni s\b")
 #: The place learnt from, a town or a Kreis, a few words after "von/aus/from": "von Gelsenkirchen", "from
 #: the smart region in Kreis Unna".
 LEARN_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [a-z0-9]+){0,4} (qmuni|qkreis)\b")
+#: "ein Dashboard wie Essen", "a portal like the one in Dortmund": a town standing for its project.
+LIKE_TOWN = loose_re(r"\b(wie|like) (in |bei |the one in |the ones in |in the )?qmuni\b")
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
 SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
@@ -118,7 +120,8 @@ ELSEWHERE = loose_re(
 ALTERNATIVE = loose_re(
     r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|ahnel\w*|"
     r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*|andere|anderen|anderer|anderes|sonst so|sonst noch|"
-    r"(any|some)one else|(any|some)body else|jemand anders|sonst jemand|noch jemand)\b"
+    r"(any|some)one else|(any|some)body else|who else|jemand anders|sonst jemand|noch jemand|irgendwer sonst|"
+    r"wer sonst|irgendjemand sonst)\b"
     r"|\b(neben|ausser) (dem |der |den |the )?qproject\b"  # "Neben dem Servicekonto.NRW – was gibt es noch ...?"
 )
 #: Words of likeness itself: a constraint on the alternatives ("Vergleichbares, aber mit Bundesförderung")

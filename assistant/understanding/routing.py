@@ -72,6 +72,7 @@ from assistant.understanding.intents_projects import (
     LEARN_SOURCE,
     LEARN_SOURCE_NEAR,
     LEARN_VERB,
+    LIKE_TOWN,
     LIKENESS,
     OWNER,
     PROJECT_FACT,
@@ -162,12 +163,15 @@ def similar_projects(e: Evidence) -> float:
     if e.state_project and not e.projects and not e.munis and not e.kreise and not e.metric \
             and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE) or e.cue(SIMILAR_TO)) and not e.cue(ASPECT):
         return 0.92  # "Gibt es Vergleichbares woanders?" after a project answer: the like of that project
-    if not e.cue(SIMILAR_TO):
+    # "Hat irgendwer sonst ein Smart-City-Dashboard wie Essen?": a town's project, asked for elsewhere
+    like_town = e.cue(LIKE_TOWN) and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
+    if not e.cue(SIMILAR_TO) and not like_town:
         return 0.0
     if e.projects:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
-    described = e.metric or e.topic or e.strong_support or (e.some_support and e.cue(ALTERNATIVE))
+    described = e.metric or e.topic or e.strong_support or (e.some_support and e.cue(ALTERNATIVE)) \
+        or (like_town and e.some_support and e.local_support)  # the words fit that town's own project
     places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
     # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
     return 0.9 if described and (places or e.kreise >= 2) else 0.0
