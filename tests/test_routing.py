@@ -869,3 +869,14 @@ def test_a_town_standing_for_its_project_asked_for_elsewhere(planner: Planner, q
     plan = ask(planner, question)
     assert (plan.intent, project_of(plan)) == ("similar_projects", reference)
     assert ask(planner, "Hat Herne so viel Glasfaser wie Bochum?").intent == "compare"  # no "elsewhere": numbers
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Wie weit ist Bochum vom Ruhr-Schnitt entfernt bei Glasfaser?", "compare_average"),
+    ("Kurzprofil Gladbeck", "profile"),
+    ("Mit welchen Städten kann man Haltern vergleichen?", "peers"),
+    ("which towns compare with Hagen?", "peers"),
+])
+def test_numeric_probe_round_two(planner: Planner, question: str, intent: str) -> None:
+    """From a second probe of 30 numeric questions written before the change (27 right before, 30 after)."""
+    assert ask(planner, question).intent == intent

@@ -203,9 +203,12 @@ PEERS = any_of(
     r"similar|comparable|alike|strukturahnlich\w*|artverwandt\w*|zwilling\w*|twins?)\b",
     r"\b(kommunen|stadte|gemeinden|orte|places|towns|cities|municipalities|others)\b.{0,15}\b(wie|like) qmuni\b",
     r"\b(so|genauso|ebenso) (gross|aufgestellt|strukturiert) wie qmuni\b",
+    # "Mit welchen Städten kann man Haltern vergleichen?", "which towns compare with Hagen?"
+    r"\bmit (welchen|welcher) (kommunen|stadten|stadt|gemeinden|orten)\b.{0,40}\bvergleich\w*",
+    r"\b(which|what) (towns|cities|municipalities|places) (\w+ )?compare (to|with) qmuni\b",
 )
 PROFILE = any_of(
-    r"\b(profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
+    r"\b(\w*profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
     r"dashboard|factsheet|fact sheet|everything|\w*portrat\w*|portrait|snapshot|full picture|big picture|story)\b",
     # "Wo ist Dorsten stark und wo schwach?", "strengths and weaknesses of Unna", "was kann Herne gut, was nicht?"
     r"\bstark\w* (und|oder) (\w+ ){0,2}schwach\w*\b", r"\bstrengths? (and|or) weakness\w*\b",
@@ -239,6 +242,8 @@ COMPARE_AVERAGE = any_of(
     r"\b(vergleich|verglichen|compared?|relative) (zum|zur|mit dem|mit der|with the|to the|to its) "
     r"(kreis|region|ruhrgebiet|rest|district|ruhr|revier)\b", r"\bwie weit (uber|unter)\b",
     r"\bhow far (above|below)\b", r"\b(im|in) (durchschnitts|mittel)vergleich\b",
+    # "Wie weit ist Bochum vom Ruhr-Schnitt entfernt?", "how far from the average is Herne?"
+    r"\b(wie weit|how far)\b.{0,50}\b\w*(durchschnitt\w*|schnitt|average|mean)\b",
 )
 POSITION = any_of(
     r"\b(platz|platze|platzier\w*|rang|range|rangplatz|position|tabellenplatz|ranking|rangliste|tabelle|rank|ranked|"
