@@ -880,3 +880,13 @@ def test_a_town_standing_for_its_project_asked_for_elsewhere(planner: Planner, q
 def test_numeric_probe_round_two(planner: Planner, question: str, intent: str) -> None:
     """From a second probe of 30 numeric questions written before the change (27 right before, 30 after)."""
     assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "Wir überlegen in Witten, Schulen mit Glasfaser anzubinden. Wer im Ruhrgebiet hat das schon gemacht?",
+    "Who is Gelsenkirchen's fibre partner?",
+    "Welche Förderung hat Essen für den Breitbandausbau bekommen?",
+])
+def test_who_did_it_and_project_facts_with_a_town_are_project_questions(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "project_search"
+    assert ask(planner, "Wie viel Forschungsförderung bekommt Bochum?").intent != "project_search"  # an amount

@@ -86,6 +86,9 @@ ACTOR = loose_re(
     r"treibt|leitet|finanziert|fordert|unterstutzt|vernetzt|bietet|liefert|hat \w+ (gebaut|ausgebaut|verlegt)|"
     r"ist (fur|zustandig|verantwortlich)|hat das gebaut|verlegt|ubernimmt|"
     r"hat (\w+ ){0,4}(gemacht|entwickelt|aufgebaut|gestartet|eingerichtet|ins leben gerufen))\b"
+    # "Wer im Ruhrgebiet hat das schon gemacht?": who did it, with a place or time between
+    r"|\bwer( \w+){1,3} (hat|haben) (\w+ ){0,4}(gemacht|umgesetzt|gebaut|ausgebaut|entwickelt|aufgebaut|"
+    r"eingefuhrt|eingerichtet|gestartet)\b"
     r"|\bwho (is |are |s )?(building|builds|built|links|linked|linking|connects|connected|runs|running|operates|"
     r"researches|researching|develops|developing|is behind|are behind|provides|maintains|funds|funded|lays|"
     r"manages|coordinates|does research|made|created|set up|started|launched|developed|designed|supports|helps|"

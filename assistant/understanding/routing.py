@@ -202,6 +202,8 @@ def project_search(e: Evidence) -> float:
         return 0.84
     if e.cue(PROJECT_FACT) and not e.munis and e.full_support.score >= STRONG_SUPPORT:
         return 0.86  # "Glasfaserausbau im EN-Kreis – wie viel Förderung gibt es da?": the index has no funding
+    if e.cue(PROJECT_FACT) and e.munis and not e.numeric_shape and e.full_support.score >= SOME_SUPPORT:
+        return 0.7  # "what's the name of Bochum's fibre partner?": partners and funding are project facts
     if e.cue(ACTOR) and e.full_support.score >= SOME_SUPPORT:
         return 0.85  # "who builds / runs / researches ...": only the corpus knows actors
     if e.cue(ACTOR) and not e.metric and e.full_support.score > 0:
