@@ -822,10 +822,13 @@ def test_alternatives_to_a_named_project_despite_an_aspect_word(planner: Planner
     assert ask(planner, "Who are the other partners of Ruhrvalley?").intent == "project_info"  # an aspect of it
 
 
-def test_a_weak_town_asking_for_help_gets_reusable_projects(planner: Planner) -> None:
+def test_a_weak_town_asking_for_help_gets_its_figure_and_projects_on_the_weakness(planner: Planner) -> None:
     plan = ask(planner, "Hattingen hinkt bei Glasfaser hinterher – gibt es Ansätze, die helfen könnten?")
-    assert (plan.intent, plan.metric) == ("reusable_projects", "fibre_households")
-    assert plan.tool_calls[0].args["municipality"] == "Hattingen"
+    assert (plan.intent, plan.metric) == ("projects_for_weak", "fibre_households")
+    figure, search = plan.tool_calls
+    assert (figure.name, figure.args["municipalities"]) == ("get_metric", ["Hattingen"])
+    assert (search.name, search.args["municipality"]) == ("search_projects", None)  # projects from anywhere
+    assert ask(planner, "Wie steht Hattingen bei Glasfaser?").intent == "value"  # no weakness, no help asked
 
 
 def test_the_town_that_asks_the_region_is_no_filter(planner: Planner) -> None:

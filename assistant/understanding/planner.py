@@ -44,7 +44,7 @@ from assistant.understanding.intents import (
     WHAT_IF,
     loose_re,
 )
-from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN, WEAK_AT
+from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN
 from assistant.understanding.places import CONTAINING_PLACES
 from assistant.understanding.plan_args import (
     call,
@@ -165,9 +165,7 @@ class Turn(ProjectTurn):
         return self.make("method", calls, self.munis, metric)
 
     def reuse(self) -> Plan | None:
-        weak_here = bool(self.munis) and WEAK_AT.search(self.skeleton) and HELP_SEEK.search(self.skeleton)
-        if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project) \
-                and not weak_here:
+        if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project):
             return None
         munis = self.munis or self.state_munis()
         if not munis:
@@ -180,8 +178,7 @@ class Turn(ProjectTurn):
                 and (query is None or self.planner.catalog.support(query).score < SOME_SUPPORT):
             query = doc.title  # "Könnte Herne das übernehmen?" after a project answer: words that name nothing else
         return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),
-                                                     query=query, k=5)], munis[:1],
-                         self.named_metric if weak_here else None)  # the weakness named
+                                                     query=query, k=5)], munis[:1])
 
     def projects(self, force: bool = False, anywhere: bool = False) -> Plan | None:
         """A project search. The places named are a filter, unless the question asks others in the

@@ -178,8 +178,15 @@ def similar_projects(e: Evidence) -> float:
 
 
 def projects_for_weak(e: Evidence) -> float:
+    """Projects for the places weak on a metric: the weakest ones ("Kommunen, die bei Glasfaser
+    hinterherhinken"), or one town that says it is weak and asks for help ("Bergkamen steht bei Glasfaser
+    schlecht da – welche Projekte könnten helfen?")."""
+    if not e.specific_metric or not e.cue(WEAK_AT) or e.munis > 1:
+        return 0.0
     named = e.cue(PROJECT) or e.project_noun  # "Projekte", "Glasfaserprojekte"
-    return 0.93 if named and e.specific_metric and e.cue(WEAK_AT) and not e.munis else 0.0
+    if not e.munis:
+        return 0.93 if named else 0.0
+    return 0.93 if named or e.cue(HELP_SEEK) else 0.0
 
 
 def project_info(e: Evidence) -> float:
@@ -266,8 +273,6 @@ def reusable(e: Evidence) -> float:
     platform with reusable micro-services" describes Duisburg's project; nobody is named to reuse it)."""
     if e.cue(REUSE):
         return 0.0 if e.munis == 1 and e.cue(OWNER) and not e.state_project else 0.86
-    if e.munis == 1 and e.specific_metric and e.cue(WEAK_AT) and e.cue(HELP_SEEK):
-        return 0.86  # "Schermbeck hinkt bei Start-ups hinterher – gibt es Ansätze, die helfen?": reuse for it
     return 0.86 if e.cue(LEARN_VERB) and e.state_project and e.munis == 1 and not e.metric else 0.0
 
 
