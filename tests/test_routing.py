@@ -893,3 +893,22 @@ def test_numeric_probe_round_two(planner: Planner, question: str, intent: str) -
 def test_who_did_it_and_project_facts_with_a_town_are_project_questions(planner: Planner, question: str) -> None:
     assert ask(planner, question).intent == "project_search"
     assert ask(planner, "Wie viel Forschungsförderung bekommt Bochum?").intent != "project_search"  # an amount
+
+
+@pytest.mark.parametrize(("question", "order"), [
+    ("Welche Kommunen sind bei Glasfaser schwach?", "bottom"),
+    ("Wo gibt es wenig Glasfaser?", "bottom"),
+    ("which towns are strong on AI jobs?", "top"),
+])
+def test_which_places_are_weak_or_strong_on_a_metric_is_a_ranking(planner: Planner, question: str, order: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "rank"
+    assert plan.tool_calls[0].args["order"] == order
+
+
+@pytest.mark.parametrize("question", [
+    "Wo gibt es wenig Gründungen, und gibt es für solche Kommunen Start-up-Angebote?",
+    "which research projects could help the municipalities that are weak on research?",  # a metric named "projects"
+])
+def test_offers_or_help_for_the_places_weak_on_a_metric(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "projects_for_weak"

@@ -177,7 +177,8 @@ REUSE = any_of(
 _PROJECT_NOUNS = (
     r"\b(projekt|projekte|projekten|projekts|project|projects|initiative|initiativen|initiatives|vorhaben|"
     r"modellprojekt\w*|leuchtturmprojekt\w*|pilotprojekt\w*|smart city projekt\w*|use cases?|anwendungsfall|"
-    r"anwendungsfalle|losungen|solutions|massnahmen|programme|best practices?|praxisbeispiel\w*|vorzeigeprojekt\w*)\b",
+    r"anwendungsfalle|losungen|solutions|massnahmen|programme|best practices?|praxisbeispiel\w*|vorzeigeprojekt\w*|"
+    r"angebote|angeboten)\b",
     r"\bsmart (city|region|cities)\b", r"\bbeispiele? (fur|zu|aus|von)\b", r"\bexamples? (of|for)\b",
 )
 #: Words that name projects ("Projekte", "use cases", "Beispiele für"): after a project answer they ask for
@@ -270,8 +271,13 @@ RANK = any_of(
 )
 BOTTOM_WORDS = loose_re(
     r"\b(bottom|flop|schwachste\w*|schlechteste\w*|niedrigste\w*|wenigste\w*|schlusslicht\w*|letzte\w*|hinten|"
-    r"worst|weakest|lowest|least|laggards?|lagging|am (schlechtesten|schwachsten|wenigsten|niedrigsten))\b"
+    r"worst|weakest|lowest|least|laggards?|lagging|am (schlechtesten|schwachsten|wenigsten|niedrigsten)|"
+    r"schwach|schlecht|wenig|weak|poor|low|few|fewest|fewer|hinterher\w*)\b"
 )
+#: "Welche Kommunen sind bei Glasfaser schwach?", "Wo gibt es viel 5G?": which places, and how they do.
+PLACES_THAT = loose_re(r"^(und |and )?(welche\w*|wer|wo|which|who|where)\b")
+HOW_THEY_DO = loose_re(
+    r"\b(schwach|schlecht|wenig|weak|poor|low|few|stark|gut|viel|hoch|strong|good|much|many|high)\b")
 SINGULAR_RANK = loose_re(
     r"\b(welche|welcher|which) (kommune|stadt|gemeinde|municipality|city|town|ort)\b"
     r"|\b(wer|who) (hat|ist|liegt|has|is|leads)\b"

@@ -32,10 +32,12 @@ from assistant.understanding.intents import (
     EXPLAIN,
     FAKE_ROLE,
     FINDINGS,
+    HOW_THEY_DO,
     INDICATORS,
     INTENT_WORDS,
     METHOD,
     PEERS,
+    PLACES_THAT,
     POSITION,
     PROFILE,
     PROJECT,
@@ -278,7 +280,8 @@ class Turn(ProjectTurn):
                          munis, metric)
 
     def rank(self) -> Plan | None:
-        if not (RANK.search(self.skeleton) or POSITION.search(self.skeleton)):
+        places_that = not self.munis and PLACES_THAT.search(self.skeleton) and HOW_THEY_DO.search(self.skeleton)
+        if not (RANK.search(self.skeleton) or POSITION.search(self.skeleton) or places_that):
             return None
         if self.munis and not _LIST.search(self.skeleton):
             metric, unknown = self.metric_for()

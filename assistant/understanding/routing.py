@@ -42,11 +42,13 @@ from assistant.understanding.intents import (
     FINDINGS,
     HELP_STRONG,
     HELP_WEAK,
+    HOW_THEY_DO,
     INDICATORS,
     INJECTION,
     METHOD,
     OUT_OF_SCOPE,
     PEERS,
+    PLACES_THAT,
     POSITION,
     PROFILE,
     PROJECT,
@@ -184,8 +186,6 @@ def projects_for_weak(e: Evidence) -> float:
     if not e.specific_metric or not e.cue(WEAK_AT) or e.munis > 1:
         return 0.0
     named = e.cue(PROJECT) or e.project_noun  # "Projekte", "Glasfaserprojekte"
-    if not e.munis:
-        return 0.93 if named else 0.0
     return 0.93 if named or e.cue(HELP_SEEK) else 0.0
 
 
@@ -313,6 +313,14 @@ def profile(e: Evidence) -> float:
     return 0.5 if e.project_residual else 0.78
 
 
+def rank(e: Evidence) -> float:
+    """A ranking word, or "which places are weak/strong on <metric>" ("Welche Kommunen sind bei Glasfaser
+    schwach?", "Wo gibt es wenig 5G?"): the places at the bottom or top of that metric."""
+    if e.cue(RANK) or e.cue(POSITION):
+        return 0.66
+    return 0.66 if e.metric and not e.munis and e.cue(PLACES_THAT) and e.cue(HOW_THEY_DO) else 0.0
+
+
 def compare(e: Evidence) -> float:
     """Several towns, or one with a comparison word. Several towns alone, with neither a comparison
     word nor a metric ("Lünen, Fröndenberg und Holzwickede messen Feinstaub – worum geht es?"), are
@@ -367,7 +375,7 @@ SCORERS: tuple[IntentScorer, ...] = (
                  "compare_average"),
     IntentScorer("compare", compare, "compare"),
     IntentScorer("position", _cue(0.68, POSITION), "position"),
-    IntentScorer("rank", _cue(0.66, RANK, POSITION), "rank"),
+    IntentScorer("rank", rank, "rank"),
     IntentScorer("findings", findings_region, "findings_rule", "findings_region"),
     IntentScorer("value", followup, "followup", "followup"),
     IntentScorer("value", value, "value"),

@@ -18,7 +18,8 @@ from assistant.understanding.plan_args import call, carried_query, query_text, t
 from assistant.understanding.turn import TurnBase
 
 #: Compounds that name projects: "Glasfaserprojekte", "Smart-City-Initiativen", "Ausbauvorhaben".
-_PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "initiativen", "vorhaben")
+_PROJECT_NOUN = ("projekt", "projekte", "projekten", "projekts", "initiative", "initiativen", "vorhaben", "angebote",
+                 "angeboten")
 #: Where a municipality is the one learnt from: "aus/von/from X", "X's projects", "X zum Vorbild".
 _SOURCE_BEFORE = loose_re(r"\b(aus|von|vom|from|of|bei)$")
 _SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [\w.-]+){0,4}$")
