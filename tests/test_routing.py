@@ -912,3 +912,8 @@ def test_which_places_are_weak_or_strong_on_a_metric_is_a_ranking(planner: Plann
 ])
 def test_offers_or_help_for_the_places_weak_on_a_metric(planner: Planner, question: str) -> None:
     assert ask(planner, question).intent == "projects_for_weak"
+
+
+def test_gesamtbild_is_a_profile_not_the_overall_metric(planner: Planner) -> None:
+    assert ask(planner, "Gib mir mal ein Gesamtbild von Witten").intent == "profile"
+    assert ask(planner, "Gesamtwertung Herne").metric == "overall"  # "gesamt" still names the overall index

@@ -303,6 +303,7 @@ FOLLOWUP_START = loose_re(r"^(und|and|aber|but|what about|how about|dann|then|je
 #: Words that never name a metric or a place; whatever else remains may be a metric the user wants.
 FILLER: Final = words(
     """
+    gesamtbild gesamtschau gesamteindruck gesamtuberblick
     und oder aber der die das den dem des ein eine einen einem einer eines ist sind war waren wird werden wurde
     hat haben hatte wie was wer wo wann warum wieso weshalb welche welcher welches welchen welchem im in ins bei
     beim mit von vom zu zum zur fur uber unter nicht kein keine auch noch nur schon mir mich ich du dir dich wir uns
