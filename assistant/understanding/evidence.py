@@ -44,8 +44,8 @@ RESIDUAL_OVER_VALUE, RESIDUAL_WORDS = 0.62, 2
 #: the corpus supports (RESIDUAL_OVER_VALUE).
 PLACES_ONLY = 0.61
 #: Residual words with decisive support (one project far ahead): above every reading built from entities
-#: alone (places and a metric, 0.70), below every numeric cue reading that remains possible without a
-#: numeric cue in the question (none: the residual reading requires that there is none).
+#: alone (places and a metric, 0.70) and above a bare place or ranking word with nothing to rank (position
+#: 0.68, rank 0.66); below every cue that asks for an amount, a comparison, the average or the method.
 DECISIVE_OVER_ENTITIES = 0.71
 
 #: Intents whose answer is about projects: a short follow-up after one stays with projects.
