@@ -111,8 +111,14 @@ class Evidence:
     def numeric_shape(self) -> bool:
         """A cue that only the index answers: a ranking, a comparison, an average, a position, a quantity.
         Not "tell me about" / "Überblick": those ask about a town or about a project there alike."""
-        return any(self.cue(p) for p in (RANK, COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, POSITION, EXPLAIN,
-                                         PEERS, METHOD, INDICATORS, WHAT_IF, QUANTITY))
+        return self.asks_the_index or self.cue(RANK) or self.cue(POSITION)
+
+    @property
+    def asks_the_index(self) -> bool:
+        """A numeric cue beyond a bare place or ranking word ("wo", "am besten"): an amount, a comparison,
+        the average, an explanation, peers, the method, the indicators or a what-if."""
+        return any(self.cue(p) for p in (COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, EXPLAIN, PEERS, METHOD, INDICATORS,
+                                         WHAT_IF, QUANTITY))
 
     @property
     def project_followup(self) -> bool:

@@ -79,10 +79,11 @@ class MetricFinder:
         used_by = Counter(w for words in defined.values() for w in words)
         defined = {i: {w for w in words if used_by[w] == 1} for i, words in defined.items()}  # one indicator's only
         self._indicator_words: dict[str, dict[str, frozenset[str]]] = {}
-        for indicator, area in (areas or {}).items():
+        areas = areas or {}
+        for indicator, area in areas.items():
             own = area_words.get(indicator, set()) - area_words.get(area, set())
             informative = {w for w in own if w not in _GENERIC and len(w) >= 2}
-            siblings = [i for i, a in areas.items() if a == area and i != indicator]  # type: ignore[union-attr]
+            siblings = [i for i, a in areas.items() if a == area and i != indicator]
             informative |= defined.get(indicator, set()).difference(*(
                 defined.get(s, set()) | area_words.get(s, set()) for s in siblings))
             self._indicator_words.setdefault(area, {})[indicator] = frozenset(informative)

@@ -54,7 +54,6 @@ from assistant.understanding.intents import (
     PROJECT,
     PROJECT_NOUN,
     PROJECT_ONLY_TOPICS,
-    QUANTITY,
     RANK,
     REUSE,
     WHAT_IF,
@@ -236,7 +235,7 @@ def project_search(e: Evidence) -> float:
         # Without any metric the value reading is only the overall index, a weak guess: some support will do.
         supported = e.strong_support or (e.some_support and (not e.metric or e.local_support))
         residual = not e.numeric_shape and e.content_words >= RESIDUAL_WORDS and supported
-        if not e.metric and e.decisive_support and e.content_words >= 2 * RESIDUAL_WORDS and only_where_or_best(e):
+        if not e.metric and e.decisive_support and e.content_words >= 2 * RESIDUAL_WORDS and not e.asks_the_index:
             # "Wo kann ich in Dortmund Schlaglöcher melden ..., am besten in einer App?": a ranking cue with
             # nothing to rank, against many words one project answers far ahead of the rest
             return DECISIVE_OVER_ENTITIES
@@ -258,13 +257,6 @@ def project_search(e: Evidence) -> float:
     if e.strong_support:
         return 0.6
     return 0.3 if e.some_support and e.content_words >= 2 else 0.0
-
-
-def only_where_or_best(e: Evidence) -> bool:
-    """The only numeric cues are a place or ranking word ("wo", "am besten", "where"), none that asks for an
-    amount, a comparison or a method."""
-    return not any(e.cue(p) for p in (COMPARE, COMPARE_AVERAGE, ABOVE_BELOW, EXPLAIN, PEERS, METHOD, INDICATORS,
-                                       WHAT_IF, QUANTITY))
 
 
 def reusable(e: Evidence) -> float:
