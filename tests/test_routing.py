@@ -211,6 +211,13 @@ def test_projects_for_the_weak_rank_and_search(planner: Planner) -> None:
     ("Where does Moers stand on firms that use artificial intelligence?", "ai_companies"),
     ("Wie schneiden die Unternehmen in Herne bei künstlicher Intelligenz ab?", "ai_companies"),
     ("Welcher Indikator zeigt, wie es den Unternehmen in Essen geht?", "unternehmen"),  # words about definitions
+    # two mentions that one indicator fits together: companies + the wired infrastructure
+    ("Do businesses in Witten have fast internet?", "gigabit_business"),
+    ("Internet für Unternehmen in Marl?", "gigabit_business"),
+    # an indicator named beside an area word of another area is the more specific entity
+    ("Suchen Betriebe in Hamm oft KI-Fachkräfte?", "ai_job_ads"),
+    # coordinated subjects stay apart: the first one named is the metric
+    ("Wie stehen Forschung und Infrastruktur in Unna da?", "forschung"),
 ])
 def test_an_area_word_is_refined_by_the_indicator_words_around_it(planner: Planner, question: str,
                                                                  metric: str) -> None:

@@ -188,7 +188,7 @@ PROJECT = any_of(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\
               r"\bwho (is doing|does|works|is working|uses|runs)\b")
 EXPLAIN = any_of(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
-    r"woran liegt|treiber|drivers?|schwachstellen)\b",
+    r"woran liegt|treiber|drivers?|schwachstellen|schwachpunkte|weak (spots|points))\b",
     r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
     # "Wie kommt der Infrastrukturwert von Alpen zustande?", "how is Hagen's score made up?"
     r"\bwie kommt .{0,50}\bzustande\b", r"\bsetzt sich .{0,50}\bzusammen\b", r"\bzusammengesetzt\b",
@@ -202,6 +202,7 @@ EXPLAIN = any_of(
 PEERS = any_of(
     r"\b(ahnlich\w*|vergleichbar\w*|peers?|peer group|vergleichsstadte|vergleichskommunen|vergleichsgruppe|"
     r"similar|comparable|alike|strukturahnlich\w*|artverwandt\w*|zwilling\w*|twins?)\b",
+    r"\b(kommunen|stadte|gemeinden|orte|towns|cities|municipalities) (ahneln|resemble) qmuni\b",
     r"\b(kommunen|stadte|gemeinden|orte|places|towns|cities|municipalities|others)\b.{0,15}\b(wie|like) qmuni\b",
     r"\b(so|genauso|ebenso) (gross|aufgestellt|strukturiert) wie qmuni\b",
     # "Mit welchen Städten kann man Haltern vergleichen?", "which towns compare with Hagen?"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -30,6 +30,10 @@ _ABOUT_DEFINITIONS = frozenset({
     "quellen", "sources", "public", "offentlichen", "ausdrucklich", "explicitly", "measured", "ermittelt",
     "erfasst", "erfassten", "covered", "prozent", "percent", "diesen", "lasst", "erkennen",
 })
+
+
+#: Words that join two subjects side by side rather than one naming the other's subject.
+_COORDINATING = frozenset({"und", "and", "sowie", "oder", "or", "bzw", "versus", "vs", "gegen", "als"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ class MetricFinder:
         defined = {i: {w for w in words if used_by[w] == 1} for i, words in defined.items()}  # one indicator's only
         self._indicator_words: dict[str, dict[str, frozenset[str]]] = {}
         areas = areas or {}
+        self._areas = dict(areas)
+        #: every word stem an indicator's own names use ("Gigabit für Unternehmen" -> gigabit, unternehm):
+        #: an indicator of one area can be about the subject another area names ("Betriebe" + "Internet")
+        self._own_stems = {i: frozenset(w for w in area_words.get(i, set()) if w not in _GENERIC and len(w) >= 4)
+                           for i in areas}
+        self._area_stems = {a: frozenset(w for w in area_words.get(a, set()) if w not in _GENERIC and len(w) >= 4)
+                            for a in set(areas.values())}
         for indicator, area in areas.items():
             own = area_words.get(indicator, set()) - area_words.get(area, set())
             informative = {w for w in own if w not in _GENERIC and len(w) >= 2}
@@ -110,7 +121,33 @@ class MetricFinder:
                         owner[i] = "metric"
             else:
                 refined.append(mention)
-        return refined
+        return self._combined(tokens, refined)
+
+    def _consistent(self, indicator: str, metric: str) -> bool:
+        """Whether `indicator` is what a mention of `metric` may mean: the metric itself, its area, or
+        an area whose subject the indicator's own names speak of ("Gigabit für Unternehmen" is about
+        companies, though it belongs to the infrastructure)."""
+        if metric in (indicator, self._areas.get(indicator)):
+            return True
+        return bool(self._area_stems.get(metric, frozenset()) & self._own_stems.get(indicator, frozenset()))
+
+    def _combined(self, tokens: tuple[Token, ...], mentions: list[MetricMention]) -> list[MetricMention]:
+        """Several metric mentions that together name one indicator become that indicator:
+        "Haben Betriebe in Bottrop schnelles Internet?" names companies and the wired infrastructure, and
+        only business gigabit access is both. Coordinated mentions ("Infrastruktur doppelt und Forschung
+        gar nicht") are separate subjects and stay apart, as do the overall index, a single mention and
+        mentions no one indicator fits."""
+        specific = sorted((m for m in mentions if m.metric in self._areas or m.metric in self._area_stems),
+                          key=lambda m: m.start)
+        if len({m.metric for m in specific}) < 2:
+            return mentions
+        between = {t.key for t in tokens if specific[0].end <= t.start and t.end <= specific[-1].start}
+        if between & _COORDINATING:
+            return mentions
+        fitting = [i for i in self._areas if all(self._consistent(i, m.metric) for m in specific)]
+        if len(fitting) == 1:  # every mention keeps its words (and so its place in the skeleton)
+            return [replace(m, metric=fitting[0]) if m in specific else m for m in mentions]
+        return mentions
 
     def lexical(self, tokens: tuple[Token, ...], owner: dict[int, str]) -> list[MetricMention]:
         """Metric names, longest form first, with inflected and compound forms of one-word names."""

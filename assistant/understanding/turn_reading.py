@@ -119,7 +119,9 @@ class QuestionReading:
 
     @property
     def named_metric(self) -> str | None:
-        specific = [m.metric for m in self.metrics if m.metric != OVERALL]
+        # An indicator before an area word: "Wie oft suchen Firmen in Essen nach KI-Fachkräften?" names the
+        # companies area and the AI job ads; the more specific entity is what is asked about.
+        specific = sorted((m.metric for m in self.metrics if m.metric != OVERALL), key=lambda m: m in AREA_IDS)
         return specific[0] if specific else (OVERALL if self.metrics else None)
 
     def area_of(self, metric: str | None) -> str | None:
