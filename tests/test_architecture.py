@@ -1,5 +1,6 @@
 """The package's shape: no import cycles (not even ones hidden in function-level imports), imports
-between subpackages only downwards along LAYERS, and no streamlit outside app.py.
+between subpackages only downwards along LAYERS, and no streamlit in the package (only app.py,
+app_parts/ and pages/ import it).
 
 Why parse instead of import: a cycle held apart by a lazy import works until someone moves the
 import, and then fails at run time in whichever order modules happen to load. Reading every

@@ -4,9 +4,9 @@ Why: an answer is shown only if no number in it was made up, whoever wrote it (a
 language model). The guard is deliberately simple and conservative; it does not understand
 sentences, it checks that each written number is one that a tool returned.
 
-What counts as a number in the answer is defined once, in `assistant.index.claims.extract_numbers`
+What counts as a number in the answer is defined once, in `assistant.index.number_check.extract_numbers`
 (digit runs in German or English style, ranks, years, "3rd"; not digits glued to letters such as
-"5G" or "B54", URLs or list numbering), and the check itself is `assistant.index.claims.verify_with`:
+"5G" or "B54", URLs or list numbering), and the check itself is `assistant.index.number_check.verify_with`:
 the guard is proof-carrying numbers with a wider ledger. A claim checker for a reader accepts only
 figures and facts; the guard also accepts everything else this turn's tools returned (below), so
 every number in an answer it lets through is one a tool supplied. Without a language both readings
@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.index.claims import Entry, Ledger, NumberToken, extract_numbers, verify_with
+from assistant.index.number_check import Entry, Ledger, NumberToken, extract_numbers, verify_with
 from assistant.tools.tool_results import ToolResult
 
 __all__ = ["Evidence", "GuardResult", "NumberToken", "check", "check_answer", "evidence", "extract_numbers"]

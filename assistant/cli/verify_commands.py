@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.index.claims import VerificationReport, verify_answer
+from assistant.index.claims import verify_answer
+from assistant.index.number_check import VerificationReport
 
 _WORDS = {
     "de": {"verified": "belegt", "unverified": "OHNE BELEG", "all": "Alle {n} Zahlen sind belegt.",

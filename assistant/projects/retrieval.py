@@ -27,8 +27,8 @@ from assistant.core.errors import UnknownNameError
 from assistant.core.settings import Settings
 from assistant.index.registry import KREISE, Municipality, Registry
 from assistant.projects.chunking import inert_text
-from assistant.projects.corpus import STATUSES
 from assistant.projects.embeddings import Embedder, embedder_name, get_embedder
+from assistant.projects.front_matter import STATUSES
 from assistant.projects.indexing import BuildReport, IndexWriter, chunk_corpus
 from assistant.projects.keyword_index import ChunkTable, Filters, query_terms
 from assistant.projects.rank_fusion import RRF_K, reciprocal_rank_fusion
