@@ -197,6 +197,20 @@ def test_verify_accepts_what_if_figures_by_recomputing_their_scenario(service: A
     assert report["ok"], [n for n in report["numbers"] if n["status"] == "unverified"]
 
 
+def test_verify_accepts_a_value_what_if_and_catches_an_edited_scenario(service: AgentService) -> None:
+    answer = service.call("ask", {"question": "What if Marl tripled its digital startups?"})
+    assert [f["metric"] for f in answer["figures"]] == ["digital_startups", "overall"]
+    assert all("scenario" in f for f in answer["figures"])
+    report = service.call("verify", {"text": answer["answer"], "figures": answer["figures"],
+                                     "facts": answer["facts"], "language": "en"})
+    assert report["ok"], [n for n in report["numbers"] if n["status"] == "unverified"]
+    edited = [dict(f) for f in answer["figures"]]
+    edited[1]["scenario"] = {"values": {edited[1]["ags"]: {"digital_startups": 0.0}}}  # claims another scenario
+    forged = service.call("verify", {"text": answer["answer"], "figures": edited, "facts": answer["facts"],
+                                     "language": "en"})
+    assert edited[1]["claim_id"] in [c["claim_id"] for c in forged["rejected_claims"]]
+
+
 def test_tool_results_carry_claim_ids_on_figures_and_facts(service: AgentService) -> None:
     result = service.call("get_metric", {"municipalities": ["Hagen"], "metric": "fibre_households"})
     assert result["figures"]

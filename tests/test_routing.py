@@ -906,3 +906,25 @@ def test_newcomer_wordings_of_numeric_readings(planner: Planner, question: str, 
     ranking, the average and peers in plain words, and "Stärken und Schwächen" together as a profile while
     one side alone explains."""
     assert ask(planner, question).intent == intent
+
+
+# --- what-if on one municipality's own value ----------------------------------------------------------
+@pytest.mark.parametrize(("question", "factor", "value"), [
+    ("Wenn Witten seine Glasfaserquote verdoppeln würde, wo stünde es dann?", 2.0, None),
+    ("Was wäre, wenn Hamm auf 90 Prozent Glasfaser käme?", None, 90.0),
+    ("imagine Herten had half its IT graduates", 0.5, None),
+])
+def test_a_what_if_on_one_towns_value_changes_the_value_not_the_weights(planner: Planner, question: str,
+                                                                       factor: float | None,
+                                                                       value: float | None) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "what_if"
+    (scenario,) = plan.tool_calls
+    assert scenario.name == "what_if_value"
+    assert (scenario.args["factor"], scenario.args["value"]) == (factor, value)
+
+
+def test_a_weight_word_keeps_a_town_what_if_on_the_weights(planner: Planner) -> None:
+    plan = ask(planner, "Was wäre, wenn Glasfaser doppelt zählt – wo landet Hamm?")
+    assert [c.name for c in plan.tool_calls] == ["what_if_weights"]
+    assert plan.tool_calls[0].args["indicator_weights"] == {"fibre_households": 2.0}

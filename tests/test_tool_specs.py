@@ -48,7 +48,7 @@ def index() -> DigitalIndex:
 def test_every_derived_table_agrees_with_the_spec_list(index: DigitalIndex) -> None:
     specs = tool_specs()
     names = [s.name for s in specs]
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16
     toolbox = Toolbox(index)
     assert list(SCHEMAS) == list(TOOL_SIGNATURES) == list(IMPLEMENTATIONS) == list(TOOL_INTENTS) == names
     assert list(toolbox.names) == names

@@ -1,4 +1,4 @@
-"""The fifteen tools: contract with plan.py, exact figures, traceable facts, clear errors, inert text."""
+"""The sixteen tools: contract with plan.py, exact figures, traceable facts, clear errors, inert text."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_schemas_match_the_plan_contract() -> None:
 
 def test_metric_argument_is_an_enum_of_registry_ids(toolbox: Toolbox) -> None:
     tools = {t.name: t for t in toolbox.langchain_tools("de")}
-    assert len(tools) == len(TOOL_SIGNATURES) == 15
+    assert len(tools) == len(TOOL_SIGNATURES) == 16
     spec = convert_to_openai_tool(tools["get_metric"])["function"]["parameters"]["properties"]["metric"]
     assert set(spec["enum"]) == set(metric_ids())
 

@@ -115,6 +115,27 @@ PHRASES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
             "**{name}** käme auf {value} Punkte und **Platz {rank}** statt Platz {default_rank} ({change}).",
             "**{name}** would score {value} and be at **rank {rank}** instead of rank {default_rank} ({change}).",
         ),
+        "whatif_value_head": (
+            "Angenommen, **{name}** hätte bei {metric} {new} statt {old}{how}:",
+            "Suppose **{name}** had {new} instead of {old} on {metric}{how}:",
+        ),
+        "whatif_value_factor": (" (das {factor}-Fache)", " ({factor} times today's value)"),
+        "whatif_value_capped": (" (höchstens 100 %; das {factor}-Fache wäre mehr)",
+                                " (at most 100 %; {factor} times would be more)"),
+        "whatif_value_result": (
+            "Dann käme {name} im Digital-Index auf {new_score} statt {old_score} Punkte und auf **Platz {new_rank}** "
+            "statt Platz {old_rank} von {count} ({change}); bei {metric} selbst auf Platz {metric_rank} statt "
+            "{metric_old_rank}.",
+            "{name} would then score {new_score} instead of {old_score} on the Digital-Index and be at **rank "
+            "{new_rank}** instead of rank {old_rank} of {count} ({change}); on {metric} itself at rank {metric_rank} "
+            "instead of {metric_old_rank}.",
+        ),
+        "whatif_value_note": (
+            "Nur eine Rechnung mit dem geänderten Wert und den üblichen Gewichten; die anderen Kommunen und die "
+            "gespeicherten Daten bleiben unverändert.",
+            "Only a calculation with the changed value and the default weights; the other municipalities and the "
+            "stored data stay unchanged.",
+        ),
         "moved_up": ("{n} Plätze besser", "up {n} places"),
         "moved_up_one": ("einen Platz besser", "up one place"),
         "moved_down": ("{n} Plätze schlechter", "down {n} places"),

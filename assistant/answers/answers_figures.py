@@ -230,9 +230,30 @@ def _what_if(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
     return "\n\n".join(lines)
 
 
+def _what_if_value(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
+    data = r.data
+    metric_new, overall_new = r.figures
+    how = ""
+    if data.get("factor") is not None:
+        factor = w.whole_or_tenths(float(data["factor"]))
+        how = phrase("whatif_value_capped" if data.get("capped") else "whatif_value_factor", w.lang, factor=factor)
+    name, metric = data["municipality"], w.metric(data["metric"])
+    lines = [
+        phrase("whatif_value_head", w.lang, name=name, metric=metric, new=w.value(data["metric"], data["new_value"]),
+               old=w.value(data["metric"], data["old_value"]), how=how),
+        phrase("whatif_value_result", w.lang, name=name, new_score=fmt(overall_new["value"], w.lang, 1),
+               old_score=fmt(overall_new["default_value"], w.lang, 1), new_rank=overall_new["rank"],
+               old_rank=overall_new["default_rank"], count=overall_new["of"],
+               change=_moved(w, int(overall_new["rank_change"])),
+               metric=metric, metric_rank=metric_new["rank"], metric_old_rank=metric_new["default_rank"]),
+        phrase("whatif_value_note", w.lang),
+    ]
+    return "\n\n".join(lines)
+
+
 #: tool name -> renderer(writer, result, intent)
 FIGURE_RENDERERS: dict[str, Callable[[AnswerWriter, ToolResult, str], str]] = {
     "get_profile": _profile, "get_metric": _metric, "compare_municipalities": _compare,
     "rank_municipalities": _rank, "find_peers": _peers, "explain_score": _explain,
-    "what_if_weights": _what_if,
+    "what_if_weights": _what_if, "what_if_value": _what_if_value,
 }

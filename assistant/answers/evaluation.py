@@ -121,17 +121,16 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def expected_figure(reference: Any, shown: dict[str, Any]) -> dict[str, object]:
-    """The figure as index_data gives it; a what-if figure (`scenario`) is recomputed under its weights,
+    """The figure as index_data gives it; a what-if figure (`scenario`) is recomputed under its weights or values,
     and its default value/rank and rank change are checked against the default method."""
-    from assistant.index.scoring import compute_scores, figure
+    from assistant.index.scenarios import scenario_table
+    from assistant.index.scoring import figure
 
     ags, metric = str(shown["ags"]), str(shown["metric"])
     scenario = shown.get("scenario")
     if not isinstance(scenario, dict):
         return figure(reference.table, reference.registry, ags, metric)
-    method = reference.table.method.with_weights(scenario.get("area_weights") or {},
-                                                 scenario.get("indicator_weights") or {})
-    table = compute_scores(reference.data.values, reference.registry, method)
+    table = scenario_table(reference.data.values, reference.registry, reference.table, scenario)
     expected = figure(table, reference.registry, ags, metric)
     default = figure(reference.table, reference.registry, ags, metric)
     expected["default_value"], expected["default_rank"] = default["value"], default["rank"]

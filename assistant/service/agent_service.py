@@ -268,7 +268,7 @@ class AgentService:
     def _real_figure(self, claim: Mapping[str, Any], tables: dict[str, Any]) -> dict[str, object]:
         """The figure the data gives for a claim's municipality and metric: from today's scores, or for a
         what-if figure (`scenario`) from the same scenario recomputed (kept per call in `tables`)."""
-        from assistant.index.analysis import what_if
+        from assistant.index.scenarios import scenario_table
         from assistant.index.scoring import figure
 
         index = self.engine.index
@@ -277,9 +277,7 @@ class AgentService:
         if scenario is not None:
             key = json.dumps(scenario, sort_keys=True)
             if key not in tables:
-                tables[key] = what_if(index.data.values, index.registry, index.table,
-                                      dict(scenario.get("area_weights") or {}),
-                                      dict(scenario.get("indicator_weights") or {})).table
+                tables[key] = scenario_table(index.data.values, index.registry, index.table, scenario)
             table = tables[key]
         return figure(table, index.registry, str(claim["ags"]), str(claim.get("metric")))
 

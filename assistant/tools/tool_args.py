@@ -100,6 +100,16 @@ class WhatIfWeightsArgs(ToolArgs):
     municipality: str | None = Field(default=None, description="Optional: " + MUNICIPALITY_HELP, max_length=100)
 
 
+class WhatIfValueArgs(ToolArgs):
+    """One municipality's indicator value changed (e.g. its 5G coverage doubled, or fibre at 80 %):
+    its new overall score and rank under the default weights. A scenario, never stored data."""
+
+    municipality: str = Field(description=MUNICIPALITY_HELP, min_length=1, max_length=100)
+    metric: IndicatorId = Field(description="The indicator whose value changes.")
+    factor: float | None = Field(default=None, ge=0, le=10, description="Multiply today's value by this (2 = doubled).")
+    value: float | None = Field(default=None, ge=0, description="Or: the new value in the indicator's unit.")
+
+
 class GetFindingsArgs(ToolArgs):
     """Published findings about the Digital-Index Ruhr and the region (pioneers, 5G, metropolitan regions)."""
 

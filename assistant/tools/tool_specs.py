@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from assistant.tools import project_tools
+from assistant.tools import project_tools, scenario_tools
 from assistant.tools import tool_impl as impl
 from assistant.tools.tool_args import (
     CompareMunicipalitiesArgs,
@@ -37,6 +37,7 @@ from assistant.tools.tool_args import (
     SimilarProjectsArgs,
     SuggestReusableProjectsArgs,
     ToolArgs,
+    WhatIfValueArgs,
     WhatIfWeightsArgs,
 )
 from assistant.tools.tool_results import ToolResult
@@ -99,6 +100,7 @@ for _spec in (
     ToolSpec("find_peers", FindPeersArgs, impl.find_peers, ("peers",)),
     ToolSpec("explain_score", ExplainScoreArgs, impl.explain_score, ("explain",)),
     ToolSpec("what_if_weights", WhatIfWeightsArgs, impl.what_if_weights, ("what_if",)),
+    ToolSpec("what_if_value", WhatIfValueArgs, scenario_tools.what_if_value, ("what_if",)),
     ToolSpec("get_findings", GetFindingsArgs, impl.get_findings, ("findings",)),
     ToolSpec("describe_method", DescribeMethodArgs, impl.describe_method, ("method",)),
     ToolSpec("list_indicators", ListIndicatorsArgs, impl.list_indicators, ("indicators", "method")),

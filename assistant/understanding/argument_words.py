@@ -49,6 +49,11 @@ MULTIPLIERS: Final = (
     (loose_re(r"\b(starker|mehr|hoher|wichtiger|more|higher|stronger|heavier|extra)\b"), 2.0),
     (loose_re(r"\b(weniger|schwacher|geringer|unwichtiger|less|lower|weaker|lighter)\b"), 0.5),
 )
+#: A what-if about the method, not about a municipality's own value: "wenn Glasfaser doppelt zählt".
+WEIGHT_WORDS: Final = loose_re(r"\b(gewicht\w*|zahl(t|en|te|ten)|zaehl\w*|count\w*|weigh\w*|matter\w*|wichtig\w*|"
+                               r"einfliess\w*|eingehen|berucksichtig\w*|mitzahl\w*|rolle|role)\b")
+#: A new value named outright: "auf 80 Prozent", "to 80 %", "reached 90 percent".
+NEW_VALUE: Final = loose_re(r"\b(?:auf|to|at|reach\w*|erreich\w*|von|of) (\d+(?: \d+)?) ?(?:%|prozent|percent|pct)")
 EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| of| auf| to)? (\d+(?: \d+)?)\b")
 CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
 

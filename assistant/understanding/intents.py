@@ -155,6 +155,10 @@ WHAT_IF = any_of(
     r"\b(gewicht\w*|gewichtung) .{0,30}\b(verdoppel\w*|verdreifach\w*|erhoh\w*|auf \d|halbier\w*|null|andern|anders)\b",
     r"^(und |aber )?(ohne|without|excluding) qmetric", r"\b(wenn|falls|if) .{0,20}\b(ohne|without)\b",
     r"\bwhat if\b", r"\b(suppose|supposing|assuming|imagine|let s say)\b.{0,60}\b(count\w*|weigh\w*|mattered)\b",
+    # one town's own value changed: "if Boenen doubled its 5G coverage", "wenn Herne auf 80 Prozent Glasfaser kame"
+    r"\b(wenn|falls|if|suppose|supposing|assuming|imagine|angenommen)\b.{0,40}\bqmuni\b.{0,50}\b(verdoppel\w*|"
+    r"verdreifach\w*|doubled?|tripled?|twice|halved?|halbier\w*|steiger\w*|erhoh\w*|improved?|raised?|increased?|"
+    r"reached|erreich\w*|hatte|had|kame|kam|got|gets)\b",
     r"\b(would|wurde|ware|sahe)\b.{0,60}\b(without|ohne|excluding)\b",
     r"\bif .{0,50}\b(counted|counts|count|weighted|weighed|mattered|had (double|twice|half|no|more))\b",
     r"\b(double|triple|twice|half|more|less|zero|no|extra|higher|lower) (the )?weight\w*\b",

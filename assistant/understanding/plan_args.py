@@ -19,6 +19,7 @@ from assistant.understanding.argument_words import (
     EXPLICIT_WEIGHT,
     METHOD_TOPICS,
     MULTIPLIERS,
+    NEW_VALUE,
     NUMBER_WORDS,
     POP_ABOVE,
     POP_BELOW,
@@ -121,6 +122,18 @@ def weights(text: str, metrics: list[MetricMention], registry: Registry) -> tupl
         target = area_weights if mention.metric in AREA_IDS else indicator_weights
         target[mention.metric] = max(0.0, min(10.0, factor))
     return area_weights, indicator_weights, assumed
+
+
+def value_change(text: str) -> tuple[float | None, float | None, bool]:
+    """The factor or the new value of a what-if on one municipality's own value, and whether a factor
+    had to be assumed: "auf 80 Prozent" is the value 80, "verdoppelt" the factor 2, nothing named 2."""
+    loose = fold_loose(text)
+    named = NEW_VALUE.search(loose)
+    if named:
+        parts = named.group(1).split()
+        return None, float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0]), False
+    factor = _factor(loose)
+    return (2.0, None, True) if factor is None else (factor, None, False)
 
 
 def _factor(loose: str) -> float | None:

@@ -18,9 +18,11 @@ from typing import Any
 from assistant.core.settings import Settings
 from assistant.core.text_safety import question_text
 from assistant.index.digital_index import DigitalIndex
-from assistant.index.registry import AREA_IDS, OVERALL
+from assistant.index.names import fold_loose
+from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
+from assistant.understanding.argument_words import WEIGHT_WORDS
 from assistant.understanding.entities import EntityFinder
 from assistant.understanding.evidence import PROJECT_INTENTS, SOME_SUPPORT, Evidence
 from assistant.understanding.intents import (
@@ -56,6 +58,7 @@ from assistant.understanding.plan_args import (
     rank_n,
     rank_order,
     topic,
+    value_change,
     weights,
 )
 from assistant.understanding.project_catalog import ProjectCatalog
@@ -134,6 +137,9 @@ class Turn(ProjectTurn):
     def what_if(self) -> Plan | None:
         if not WHAT_IF.search(self.skeleton):
             return None
+        metric = self.named_metric
+        if len(self.munis) == 1 and metric in INDICATOR_IDS and not WEIGHT_WORDS.search(fold_loose(self.text)):
+            return self.what_if_value(metric)
         area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
         if not (area_weights or indicator_weights) and _EQUAL_WEIGHTS.search(self.skeleton):
             area_weights = dict.fromkeys(AREA_IDS, 1.0)  # "all areas equal": every area at weight 1, said outright
@@ -146,6 +152,16 @@ class Turn(ProjectTurn):
         return self.make("what_if", [call("what_if_weights", area_weights=area_weights,
                                           indicator_weights=indicator_weights, municipality=municipality)],
                          self.munis[:1], self.named_metric or OVERALL)  # new weights change the overall index
+
+    def what_if_value(self, metric: str) -> Plan:
+        """"if Boenen doubled its 5G coverage, where would it end up?": one town's own value changes, the
+        weights stay; no weight word is named, one town and one indicator are."""
+        factor, value, assumed = value_change(self.text)
+        if assumed:
+            self.notices.append(self.t("Keine Änderung genannt: verdoppelter Wert angenommen.",
+                                       "No change given: a doubled value assumed."))
+        return self.make("what_if", [call("what_if_value", municipality=self.name(self.munis[0]), metric=metric,
+                                          factor=factor, value=value)], self.munis[:1], metric)
 
     def indicators(self) -> Plan | None:
         whole_index = DEFINITION.search(self.skeleton) and self.named_metric == OVERALL  # "what does the index measure"

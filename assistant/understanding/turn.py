@@ -46,6 +46,11 @@ class TurnBase(PlaceChecks):
                 munis = [m for m in state.municipalities if m not in self.munis] + self.munis
             elif intent == "project_search":
                 return self.projects_like_before(self.munis)
+            elif intent == "what_if" and (changed := self.last_call("what_if_value")) is not None:
+                # "und Herne?" after "wenn Bönen seine 5G-Abdeckung verdoppelt": the same change for Herne
+                return self.make("what_if", [call("what_if_value", **{**changed.args,
+                                                                      "municipality": self.name(self.munis[0])})],
+                                 self.munis[:1], str(changed.args.get("metric")))
             elif intent == "what_if":
                 last = self.last_call("what_if_weights")
                 args = last.args if last else {}

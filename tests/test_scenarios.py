@@ -1,0 +1,68 @@
+"""Value what-ifs: one municipality's indicator value changed, scored by the deterministic scoring
+module, carried as a scenario that anyone can recompute."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answers.chat import Assistant, Engine
+from assistant.answers.evaluation import wrong_numbers
+from assistant.index.digital_index import DigitalIndex
+from assistant.index.registry import OVERALL
+from assistant.index.scenarios import scenario_table, what_if_value, with_values
+from assistant.index.scoring import compute_scores, figure
+from assistant.tools.toolbox import Toolbox
+from tests.chat_support import FakeProjects, call
+
+
+def ags_of(index: DigitalIndex, name: str) -> str:
+    return index.municipality(name).ags
+
+
+def test_a_factor_changes_only_that_value_and_the_scores_follow(index: DigitalIndex) -> None:
+    ags = ags_of(index, "Hagen")
+    scenario = what_if_value(index.data.values, index.registry, index.table, ags, "digital_startups", factor=3)
+    old = float(index.table.values.at[ags, "digital_startups"])
+    assert (scenario.old_value, scenario.new_value, scenario.capped) == (old, pytest.approx(3 * old), False)
+    changed = scenario.table.values.compare(index.table.values)
+    assert list(changed.index) == [ags]  # no other municipality's value moved
+    expected = compute_scores(with_values(index.data.values, {ags: {"digital_startups": 3 * old}}), index.registry)
+    assert float(scenario.table.overall[ags]) == pytest.approx(float(expected.overall[ags]))
+    assert float(scenario.table.overall[ags]) > float(index.table.overall[ags])
+
+
+def test_a_percentage_stays_at_most_100(index: DigitalIndex) -> None:
+    ags = ags_of(index, "Bochum")
+    scenario = what_if_value(index.data.values, index.registry, index.table, ags, "mobile_5g", factor=10)
+    assert (scenario.new_value, scenario.capped) == (100.0, True)
+    with pytest.raises(ValueError, match="more than 100"):
+        what_if_value(index.data.values, index.registry, index.table, ags, "mobile_5g", value=120)
+    with pytest.raises(ValueError, match="either a factor or a new value"):
+        what_if_value(index.data.values, index.registry, index.table, ags, "mobile_5g")
+
+
+def test_the_tool_figures_recompute_from_their_scenario(index: DigitalIndex) -> None:
+    result = Toolbox(index, FakeProjects()).execute(
+        call("what_if_value", municipality="Herne", metric="fibre_households", value=80))
+    assert result.ok, result.error
+    value, changed = result.figures
+    assert (value["metric"], changed["metric"]) == ("fibre_households", OVERALL)
+    table = scenario_table(index.data.values, index.registry, index.table, changed["scenario"])
+    assert changed["value"] == figure(table, index.registry, changed["ags"], OVERALL)["value"]
+    today = figure(index.table, index.registry, changed["ags"], OVERALL)
+    assert (changed["default_value"], changed["default_rank"]) == (today["value"], today["rank"])
+    assert value["value"] == 80.0
+    assert result.fact("new_rank") == changed["rank"]
+    assert result.fact("rank_change") == int(today["rank"]) - int(changed["rank"])  # type: ignore[call-overload]
+
+
+def test_a_value_what_if_answer_has_no_wrong_or_untraceable_number(index: DigitalIndex) -> None:
+    reply = Assistant(Engine(index=index, projects=FakeProjects())).ask(
+        "Was wäre, wenn Herne auf 80 Prozent Glasfaser käme?")
+    assert reply.intent == "what_if"
+    assert [c.name for c in reply.tool_calls] == ["what_if_value"]
+    assert wrong_numbers(index, reply) == []
+    assert reply.guard is not None
+    assert list(reply.guard.untraceable) == []
+    assert "80,0 %" in reply.answer
+    assert "Platz" in reply.answer
