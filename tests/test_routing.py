@@ -928,3 +928,33 @@ def test_a_weight_word_keeps_a_town_what_if_on_the_weights(planner: Planner) -> 
     plan = ask(planner, "Was wäre, wenn Glasfaser doppelt zählt – wo landet Hamm?")
     assert [c.name for c in plan.tool_calls] == ["what_if_weights"]
     assert plan.tool_calls[0].args["indicator_weights"] == {"fibre_households": 2.0}
+
+
+# --- references, likeness of two towns, what belongs to an area, weak towns ------------------------
+def test_the_town_of_the_project_just_shown_is_the_town_a_noun_points_back_at(planner: Planner) -> None:
+    first = ask(planner, "Was ist Smart City Bochum?")
+    state = ConversationState(intent=first.intent, project="smart-city-bochum", turns=1)
+    plan = ask(planner, "und wie schneidet die Stadt bei Glasfaser ab?", state)
+    assert (plan.intent, plan.metric) == ("value", "fibre_households")
+    assert [planner.registry.municipality(a).name for a in plan.municipalities] == ["Bochum"]
+
+
+def test_two_towns_alike_on_a_metric_are_compared_one_town_gets_its_peers(planner: Planner) -> None:
+    assert ask(planner, "Sind Herten und Marl beim Glasfaser ähnlich?").intent == "compare"
+    assert ask(planner, "Welche Städte sind ähnlich wie Herten?").intent == "peers"
+
+
+@pytest.mark.parametrize("question", ["What falls under the infrastructure area?",
+                                      "Was gehört zum Bereich Unternehmen?"])
+def test_what_belongs_to_an_area_lists_its_indicators(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "indicators"
+
+
+def test_two_towns_that_say_they_are_weak_get_their_figures_and_projects(planner: Planner) -> None:
+    plan = ask(planner, "Castrop-Rauxel und Herten hängen bei Glasfaser hinterher – gibt es Projekte, die helfen?")
+    assert (plan.intent, plan.metric) == ("projects_for_weak", "fibre_households")
+    figures, search = plan.tool_calls
+    assert figures.args["municipalities"] == ["Castrop-Rauxel", "Herten"]
+    assert search.name == "search_projects"
+    few = ask(planner, "Wo gibt es kaum Start-ups, und welche Projekte könnten da helfen?")
+    assert few.intent == "projects_for_weak"

@@ -130,6 +130,9 @@ INDICATORS = any_of(
     r"\b(indikatoren|kennzahlen|indicators) (gibt es|hat der|does the|are there|in the|im bereich)\b",
     r"\bwas (misst|erfasst|umfasst) (der|die) (qmetric|index)\b", r"\bwas wird (alles )?gemessen\b",
     r"\bwelche daten (hast du|gibt es|enthalt)\b", r"\bwhat data do you have\b",
+    # "What falls under the employment area?", "Was gehört zum Bereich Forschung?"
+    r"\bwhat (falls|comes|goes|belongs) (under|into|in|to)\b", r"\bwhat (is|s) (in|inside) the qmetric\b",
+    r"\bwas (gehort|zahlt|fallt) (alles )?(zu|zum|zur|unter|in)\b",
 )
 FINDINGS = any_of(
     r"\b(metropolregion\w*|metropolitan|metropolen|andere\w* regionen|other regions|regionen im vergleich|"

@@ -71,7 +71,7 @@ PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|i
 #: "in Städten, die bei Glasfaser schwach sind", "where fibre is weak"
 WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
-    r"hinterher\w*|nachzugler\w*|wenig|wenige|weak\w*|lagging|lag|behind|poor\w*|worst|low|few)\b"
+    r"hinterher\w*|nachzugler\w*|wenig|wenige|kaum|weak\w*|lagging|lag|behind|poor\w*|worst|low|few|hardly|barely)\b"
 )
 #: Asking for help or for examples from others: "Ansätze, die helfen könnten", "anything we could look at".
 HELP_SEEK = loose_re(

@@ -140,7 +140,7 @@ EXTRA_METRIC_FORMS: Final[dict[str, str]] = {
     # colloquial: "schnelles Internet" is the wired infrastructure; "im Haushalt"/"at home" refines it
     # to fibre households (MetricFinder.refine)
     "Internet": "infrastruktur", "Internetgeschwindigkeit": "infrastruktur", "Internetanschluss": "infrastruktur",
-    "IT-Leute": "it_employees", "IT Leute": "it_employees",
+    "IT-Leute": "it_employees", "IT Leute": "it_employees", "IT people": "it_employees", "IT-Fachleute": "it_employees",
 }
 
 #: Frequent words of length >= 5 that must never be read as a misspelt town or metric.
@@ -164,6 +164,7 @@ COMMON_WORDS: Final = words(
     alpen kamen datteln westen osten norden suden mitte schule schulen bildung tourismus gesundheit sicherheit
     kultur sport hotel hotels meister fussball zeige zeigen nenne nennen liste sortiert sortieren ubernehmen
     lernen anderen andere anderer german germans deutsche deutschen deutscher english englisch schwerter sonst
+    hangen hangt hangte
     sonstwo sonstige sonstigen woanders anderswo elsewhere anywhere somewhere
     """
 )

@@ -180,9 +180,10 @@ def similar_projects(e: Evidence) -> float:
 
 def projects_for_weak(e: Evidence) -> float:
     """Projects for the places weak on a metric: the weakest ones ("Kommunen, die bei Glasfaser
-    hinterherhinken"), or one town that says it is weak and asks for help ("Bergkamen steht bei Glasfaser
-    schlecht da – welche Projekte könnten helfen?")."""
-    if not e.specific_metric or not e.cue(WEAK_AT) or e.munis > 1:
+    hinterherhinken"), or a town or two that say they are weak and ask for help ("Bergkamen steht bei
+    Glasfaser schlecht da – welche Projekte könnten helfen?", "Herdecke and Wetter are weak on research
+    institutes – any projects ...?")."""
+    if not e.specific_metric or not e.cue(WEAK_AT) or e.munis > 3:
         return 0.0
     named = e.cue(PROJECT) or e.project_noun  # "Projekte", "Glasfaserprojekte"
     return 0.93 if named or e.cue(HELP_SEEK) else 0.0
@@ -313,6 +314,12 @@ def rank(e: Evidence) -> float:
     return 0.66 if e.metric and not e.munis and e.cue(PLACES_THAT) and e.cue(HOW_THEY_DO) else 0.0
 
 
+def peers(e: Evidence) -> float:
+    """A likeness word about a town. Two towns and a metric ("Stehen Kamen und Bönen bei KI ähnlich
+    da?") ask whether they are alike on it: a comparison, which takes it."""
+    return 0.80 if e.cue(PEERS) and not (e.munis >= 2 and e.metric) else 0.0
+
+
 def compare(e: Evidence) -> float:
     """Several towns, or one with a comparison word. Several towns alone, with neither a comparison
     word nor a metric ("Lünen, Fröndenberg und Holzwickede messen Feinstaub – worum geht es?"), are
@@ -359,7 +366,7 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("reusable_projects", reusable, "reuse"),
     IntentScorer("project_search", project_search, "project_search"),
     IntentScorer("explain", _cue(0.82, EXPLAIN), "explain"),
-    IntentScorer("peers", _cue(0.80, PEERS), "peers"),
+    IntentScorer("peers", peers, "peers"),
     IntentScorer("profile", profile, "profile"),
     IntentScorer("findings", findings_published, "findings", "findings_published"),
     IntentScorer("above_below", _cue(0.74, ABOVE_BELOW), "above_below"),

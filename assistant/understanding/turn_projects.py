@@ -224,12 +224,12 @@ class ProjectTurn(TurnBase):
             return None
         filters = self.filters()
         query = query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS) or self.text
-        if self.munis:  # one town says it is weak: its figure (value, rank, Ruhr average), then the projects
-            town = self.name(self.munis[0])
+        if self.munis:  # the towns say they are weak: their figures (value, rank, Ruhr average), then the projects
+            towns = self.munis[:3]
             return self.make("projects_for_weak", [
-                call("get_metric", municipalities=[town], metric=metric),
+                call("get_metric", municipalities=self.names(towns), metric=metric),
                 call("search_projects", query=query, municipality=None, kreis=None, topic=topic(self.ents), k=5),
-            ], self.munis[:1], metric)
+            ], towns, metric)
         return self.make("projects_for_weak", [
             call("rank_municipalities", metric=metric, n=5, order="bottom", **filters),
             call("search_projects", query=query, municipality=None, kreis=filters["kreis"], topic=topic(self.ents),

@@ -59,6 +59,9 @@ _PLACEHOLDER = {"municipality": MUNI, "kreis": KREIS, "outside": PLACE, "group":
 _PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
                     r"sie|es|er|dort|die stadt|diese stadt|dieser stadt|der stadt|dieser kommune|die kommune|"
                     r"it|its|there|they|this city|that city|the city|this town|ihre|ihren|seine|seinen)\b")
+#: A noun that points back at the place of the conversation (see `referenced_place`).
+_PLACE_REFERENCE = loose_re(r"\b(die|der|diese|dieser|unsere|unserer) (stadt|kommune|gemeinde)\b|"
+                            r"\b(the|this|that) (city|town|municipality)\b")
 _INTENTISH = loose_re(r"durchschnitt|average|mittelwert|ranking|rangliste|platzierung|vergleich")
 _METRIC_BEFORE = words(
     "bei beim in im hinsichtlich bezuglich punkto sachen zu zum zur der die das den dem des an am mit fur von "
@@ -87,7 +90,7 @@ class QuestionReading:
                 words.append(_PLACEHOLDER[kind])
         self.skeleton = " ".join(words)
         self.lang = detect_language(self.ents.blanked(), state.language if state.turns else "de")
-        self.munis = [p.value for p in self.ents.municipalities]
+        self.munis = [p.value for p in self.ents.municipalities] or self.referenced_place(planner, state)
         self.kreise = [p.value for p in self.ents.of_kind("kreis")]
         self.groups = [p.value for p in self.ents.of_kind("group")]
         self.outside = self.ents.of_kind("outside")
@@ -101,6 +104,19 @@ class QuestionReading:
         self.refers_back = self.followup_shape or bool(_PRONOUN.search(self.skeleton))
         self.notices: list[str] = []
         self.unresolved: list[Mention] = []
+
+    def referenced_place(self, planner: PlannerParts, state: ConversationState) -> list[str]:
+        """"und wie steht die Stadt bei 5G?" after an answer about Smart City Bochum: a noun that points
+        back at a place ("die Stadt", "the town") means the conversation's municipalities, or the one
+        town of the project just shown. Only nouns: "dort"/"there" are too often existential."""
+        if not _PLACE_REFERENCE.search(self.skeleton):
+            return []
+        if state.municipalities:
+            return list(state.municipalities)
+        doc = planner.catalog.docs.get(state.project or "")
+        names = {m.name: m.ags for m in planner.registry.municipalities}
+        towns = [names[n] for n in (doc.municipalities if doc else ()) if n in names]
+        return towns if len(towns) == 1 else []
 
     # --- helpers -----------------------------------------------------------------------------------
     def t(self, de: str, en: str) -> str:
