@@ -958,3 +958,24 @@ def test_two_towns_that_say_they_are_weak_get_their_figures_and_projects(planner
     assert search.name == "search_projects"
     few = ask(planner, "Wo gibt es kaum Start-ups, und welche Projekte könnten da helfen?")
     assert few.intent == "projects_for_weak"
+
+
+@pytest.mark.parametrize(("question", "bounds"), [
+    ("Welche Kommunen haben über 70 Prozent Glasfaser?", {"above": 70.0, "below": None}),
+    ("which towns have less than 90 % 5G coverage?", {"above": None, "below": 90.0}),
+    ("Wo liegt der Digital-Index über 110 Punkten?", {"above": 110.0, "below": None}),
+    ("Welche Städte haben mehr als 50 Start-ups?", {"above": None, "below": None}),  # a count, not the unit
+])
+def test_a_value_threshold_bounds_the_ranking(planner: Planner, question: str, bounds: dict[str, float]) -> None:
+    plan = ask(planner, question)
+    (ranking,) = plan.tool_calls
+    assert ranking.name == "rank_municipalities"
+    assert {key: ranking.args[key] for key in bounds} == bounds
+
+
+def test_asking_whether_a_town_takes_part_stays_with_the_project(planner: Planner) -> None:
+    state = ConversationState(intent="project_info", project="gkd-recklinghausen", turns=1)
+    plan = ask(planner, "und ist Dorsten da auch dabei?", state)
+    assert plan.intent == "project_info"
+    assert plan.tool_calls[0].args == {"project": "gkd-recklinghausen"}
+    assert ask(planner, "und in Duisburg?", state).intent == "project_search"  # another place: other projects

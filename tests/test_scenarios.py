@@ -66,3 +66,28 @@ def test_a_value_what_if_answer_has_no_wrong_or_untraceable_number(index: Digita
     assert list(reply.guard.untraceable) == []
     assert "80,0 %" in reply.answer
     assert "Platz" in reply.answer
+
+
+# --- value thresholds ("über 80 Prozent") -------------------------------------------------------------
+def test_a_threshold_keeps_exactly_the_municipalities_beyond_it(index: DigitalIndex) -> None:
+    box = Toolbox(index, FakeProjects())
+    values = index.table.values["fibre_households"]
+    bound = float(values.median())
+    result = box.execute(call("rank_municipalities", metric="fibre_households", n=53, above=bound))
+    assert result.ok, result.error
+    assert {f["ags"] for f in result.figures} == {a for a, v in values.items() if float(v) > bound}
+    assert result.fact("above") == bound
+    assert result.fact("scope") == 53.0
+    both = box.execute(call("rank_municipalities", metric="fibre_households", n=53, above=bound, below=bound + 1))
+    assert all(bound < float(f["value"]) < bound + 1 for f in both.figures)  # type: ignore[arg-type]
+
+
+def test_a_threshold_answer_names_the_bound_and_has_no_untraceable_number(index: DigitalIndex) -> None:
+    reply = Assistant(Engine(index=index, projects=FakeProjects())).ask(
+        "Welche Kommunen liegen bei der Glasfaser über 30 Prozent?")
+    assert reply.intent == "above_below"
+    assert reply.tool_calls[0].args["above"] == 30.0
+    assert "über 30,0 %" in reply.answer
+    assert reply.guard is not None
+    assert list(reply.guard.untraceable) == []
+    assert wrong_numbers(index, reply) == []

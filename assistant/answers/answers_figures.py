@@ -106,6 +106,8 @@ def _scope(w: AnswerWriter, r: ToolResult) -> str:
 def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     metric = str(r.data["metric"])
     scope = _scope(w, r)
+    if "above" in r.data or "below" in r.data:
+        return _threshold(w, r, metric, scope)
     if not r.figures:
         return phrase("rank_empty", w.lang)
     if intent == "above_below" and r.fact("above_average") is not None:
@@ -132,10 +134,27 @@ def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     return "\n".join(lines) + ("\n\n" + " ".join(notes) if notes else "")
 
 
+def _threshold(w: AnswerWriter, r: ToolResult, metric: str, scope: str) -> str:
+    """"Welche Kommunen liegen bei Glasfaser über 80 Prozent?": how many, then every one of them."""
+    bound = phrase("bound_and", w.lang).join(
+        phrase(f"bound_{key}", w.lang, value=w.value(metric, float(r.data[key]), dative=True))
+        for key in ("above", "below") if key in r.data)
+    values = {"metric": w.metric(metric), "scope": w.count(r.data["scope"]), "where": scope, "bound": bound}
+    average = r.fact("ruhr_average")
+    note = w.ruhr_average(metric, average) + "." if average is not None else ""
+    if not r.figures:
+        return phrase("threshold_none", w.lang, **values) + (" " + note if note else "")
+    lines = [phrase("threshold_head", w.lang, count=w.count(len(r.figures)), **values)]
+    lines += [phrase("rank_line", w.lang, pos=n, name=f["municipality"], value=w.fig_value(f), rank=w.rank(f))
+              for n, f in enumerate(r.figures, start=1)]
+    return "\n".join(lines) + ("\n\n" + note if note else "")
+
+
 def stated_figures(r: ToolResult, intent: str) -> list[Figure]:
     """The figures an answer names: all of them, except for "who is above the Ruhr average?", whose
     answer names only the municipalities above it (the ranking behind it covers all 53)."""
-    if r.name == "rank_municipalities" and intent == "above_below" and r.fact("above_average") is not None:
+    if r.name == "rank_municipalities" and intent == "above_below" and r.fact("above_average") is not None \
+            and not ("above" in r.data or "below" in r.data):
         ruhr = r.fact("ruhr_average") or 0.0
         return [f for f in r.figures if float(f["value"]) > ruhr]
     return list(r.figures)

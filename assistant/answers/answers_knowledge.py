@@ -7,11 +7,12 @@ counts, budgets) come from the tool result like every other number, so the guard
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.answers.answer_templates import METHOD_TEXT, STATUS_LABELS
 from assistant.answers.answer_writer import AnswerWriter, fmt, phrase
+from assistant.index.registry import Municipality
 from assistant.projects.topics import topic_label
 from assistant.tools.tool_results import ToolResult
 
@@ -128,6 +129,27 @@ def _project_info(w: AnswerWriter, r: ToolResult, _intent: str) -> str:
         lines.append(phrase("project_topics", w.lang, text=", ".join(topic_label(t, w.lang) for t in p["topics"])))
     for line in _project_lines(w, [p])[1:]:  # reusable, funding, budget, link, verification
         lines.append(line)
+    return "\n".join(lines)
+
+
+def membership(w: AnswerWriter, r: ToolResult, towns: Sequence[Municipality]) -> str:
+    """The direct answer to "und ist Dorsten da auch dabei?": whether each asked town is among the
+    project's municipalities, before the project card that lists them all."""
+    if not r.projects:
+        return ""
+    project = r.projects[0]
+    members = set(project.get("municipalities") or [])
+    kreise = set(project.get("kreis") or [])
+    lines = []
+    for town in towns:
+        if town.name in members:
+            lines.append(phrase("project_member", w.lang, name=town.name))
+        elif town.kreis in kreise:  # a Kreis-wide project names only some of its towns
+            lines.append(phrase("project_kreis_member", w.lang, name=town.name, kreis=town.kreis))
+        elif project.get("scope") == "region" and not members:
+            lines.append(phrase("project_region_member", w.lang, name=town.name))
+        else:
+            lines.append(phrase("project_not_member", w.lang, name=town.name))
     return "\n".join(lines)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from assistant.answers.answer_templates import PHRASES
 from assistant.answers.answer_writer import AnswerWriter, phrase
 from assistant.answers.answers_figures import FIGURE_RENDERERS, stated_figures
-from assistant.answers.answers_knowledge import KNOWLEDGE_RENDERERS
+from assistant.answers.answers_knowledge import KNOWLEDGE_RENDERERS, membership
 from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Registry
 from assistant.tools.plan import Mention, Plan
 from assistant.tools.tool_results import ToolResult
@@ -105,6 +105,8 @@ def compose(plan: Plan, results: Sequence[ToolResult], registry: Registry, lang:
         if result.error:
             parts.append(_error(w, result))
         elif result.figures or result.name not in ("get_metric", "compare_municipalities", "get_profile"):
+            if result.name == "get_project" and plan.municipalities:  # "ist Dorsten da auch dabei?"
+                parts.append(membership(w, result, [registry.municipality(a) for a in plan.municipalities]))
             parts.append(RENDERERS[result.name](w, result, plan.intent))
         if result.name == "describe_method":
             extra += [1.0, 2.0, 4.0, 100.0]  # the rank example "1, 2, 2, 4" and "100 ×" of the fixed text

@@ -65,7 +65,8 @@ class CompareMunicipalitiesArgs(GetMetricArgs):
 
 
 class RankMunicipalitiesArgs(ToolArgs):
-    """Top or bottom N on a metric, optionally only one Kreis, kreisfreie Städte or a population class."""
+    """Top or bottom N on a metric, optionally only one Kreis, kreisfreie Städte, a population class or the
+    municipalities above or below a value ("über 80 Prozent Glasfaser")."""
 
     metric: MetricId = Field(default="overall", description="Indicator id, area id or 'overall'.")
     n: int = Field(default=10, ge=1, le=53, description="How many municipalities to list.")
@@ -75,6 +76,9 @@ class RankMunicipalitiesArgs(ToolArgs):
     population_class: PopulationClass | None = Field(
         default=None, description="small < 20,000; medium 20,000-50,000; large 50,000-100,000; city >= 100,000."
     )
+    above: float | None = Field(default=None, description="Only municipalities whose value is above this "
+                                "(an indicator in its unit, e.g. 80 for 80 %; an area or the index as a score).")
+    below: float | None = Field(default=None, description="Only municipalities whose value is below this.")
 
 
 class FindPeersArgs(ToolArgs):

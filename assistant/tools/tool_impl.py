@@ -140,22 +140,30 @@ def compare_municipalities(ctx: ToolContext, municipalities: list[str], metric: 
 
 def rank_municipalities(
     ctx: ToolContext, metric: str, n: int, order: str, kreis: str | None, kreisfrei: bool | None,
-    population_class: str | None,
+    population_class: str | None, above: float | None, below: float | None,
 ) -> ToolResult:
     members = select(ctx.registry, kreis, kreisfrei, population_class)
+    level = ctx.table.values[metric] if metric in INDICATOR_IDS else ctx.table.metric_scores(metric)
+    scope = len(members)
+    threshold = {key: bound for key, bound in (("above", above), ("below", below)) if bound is not None}
+    # a value threshold ("über 80 Prozent") keeps the members beyond it; ranks stay ranks among all 53
+    members = [ags for ags in members if (above is None or float(level[ags]) > above)
+               and (below is None or float(level[ags]) < below)]
     figures = ranking(ctx.table, ctx.registry, metric, top=n if order == "top" else None,
                       bottom=n if order == "bottom" else None, members=members)
-    level = ctx.table.values[metric] if metric in INDICATOR_IDS else ctx.table.metric_scores(metric)
     ruhr = float(ctx.table.means[metric]) if metric in INDICATOR_IDS else 100.0
     higher = metric not in INDICATOR_IDS or ctx.registry.indicator(metric).higher_is_better
-    above = sum(1 for ags in members if (float(level[ags]) > ruhr) == higher and float(level[ags]) != ruhr)
+    better = sum(1 for ags in members if (float(level[ags]) > ruhr) == higher and float(level[ags]) != ruhr)
     facts = [*ctx.averages(metric, []), Fact("members", float(len(members))), Fact("n", float(n)),
-             Fact("above_average", float(above)), Fact("below_average", float(len(members) - above))]
+             Fact("above_average", float(better)), Fact("below_average", float(len(members) - better))]
     if population_class:
         low, high = POPULATION_CLASSES[population_class]
         facts += [Fact("population_min", float(low)), Fact("population_max", float(high))]
+    if threshold:
+        facts += [Fact("scope", float(scope)), *(Fact(key, float(bound), ctx.unit(metric))
+                                                 for key, bound in threshold.items())]
     data = {"metric": metric, "order": order, "kreis": kreis, "kreisfrei": kreisfrei,
-            "population_class": population_class, "members": len(members)}
+            "population_class": population_class, "members": len(members), "scope": scope, **threshold}
     return ctx.result("rank_municipalities", figures, facts=facts, data=data)
 
 

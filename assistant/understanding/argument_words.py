@@ -54,6 +54,12 @@ WEIGHT_WORDS: Final = loose_re(r"\b(gewicht\w*|zahl(t|en|te|ten)|zaehl\w*|count\
                                r"einfliess\w*|eingehen|berucksichtig\w*|mitzahl\w*|rolle|role)\b")
 #: A new value named outright: "auf 80 Prozent", "to 80 %", "reached 90 percent".
 NEW_VALUE: Final = loose_re(r"\b(?:auf|to|at|reach\w*|erreich\w*|von|of) (\d+(?: \d+)?) ?(?:%|prozent|percent|pct)")
+#: A value threshold: "über 80 Prozent", "weniger als 2 %", "more than 50 percent", "unter 90 Punkten".
+_AMOUNT = r" (\d+(?: \d+)?) ?(%|prozent|percent|pct|punkte\w*|points?)?"
+THRESHOLD_ABOVE: Final = loose_re(r"\b(?:uber|mehr als|mindestens|wenigstens|hoher als|above|over|more than|"
+                                  r"at least|greater than|higher than)" + _AMOUNT)
+THRESHOLD_BELOW: Final = loose_re(r"\b(?:unter|weniger als|hochstens|maximal|niedriger als|below|under|less than|"
+                                  r"fewer than|at most|lower than)" + _AMOUNT)
 EXPLICIT_WEIGHT = loose_re(r"\b(?:gewicht(?:ung)?|weight|faktor|factor)(?: von| of| auf| to)? (\d+(?: \d+)?)\b")
 CLAUSE_SPLIT = re.compile(r"[,;]|\bund\b|\band\b|\baber\b|\bbut\b|\bsowie\b", re.IGNORECASE)
 

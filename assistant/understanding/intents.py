@@ -235,6 +235,14 @@ ABOVE_BELOW = any_of(
     r"\b(besser|schlechter|better|worse) (als|than)( der| den| dem| the)?( \w+)? "
     r"\w*(durchschnitt\w*|schnitt|average)\b",
     r"\b(uber|unter|above|below|over|under) 100( punkte?n?| points?)?\b",
+    # a value threshold: "über 80 Prozent", "weniger als 2 Prozent der Stellenanzeigen", "more than 50 %"
+    r"\b(uber|unter|mehr als|weniger als|mindestens|hochstens|above|below|over|under|more than|less than|"
+    r"at least|at most) \d+( \d+)? ?(%|prozent|percent|punkte\w*|points?)",
+    # "%" is no word: "Which towns have more than 95 % 5G coverage?" reads "more than 95 qmetric". Only in a
+    # question for places, so "In Dortmund arbeiten über 140 Unternehmen ..." stays a statement.
+    r"^(und |and )?(welche\w*|wer|wo|which|who|where|gibt es|gibts|are there|is there)\b.{0,60}"
+    r"\b(uber|unter|mehr als|weniger als|mindestens|hochstens|above|below|over|under|more than|less than|"
+    r"at least|at most) \d+( \d+)? qmetric",
     r"^(und |and )?(liegt|liegen|ist|sind|is|are) .{0,40}\b(druber|daruber|drunter|darunter|above it|below it)\b",
     # "which towns beat the regional average", "fall short of the average", "übertreffen den Schnitt"
     r"\b(beat\w*|exceed\w*|outperform\w*|fall\w* short of|trail\w*|ubertreff\w*|ubersteig\w*|verfehl\w*)"

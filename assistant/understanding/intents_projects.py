@@ -35,6 +35,9 @@ OWNER = loose_re(r"\bqmuni s\b")
 #: The place learnt from, a town or a Kreis, a few words after "von/aus/from": "von Gelsenkirchen", "from
 #: the smart region in Kreis Unna".
 LEARN_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [a-z0-9]+){0,4} (qmuni|qkreis)\b")
+#: Whether a town takes part in a project: "und ist Dorsten da auch dabei?", "is Herne involved?".
+MEMBERSHIP = loose_re(r"\b(dabei|beteiligt|mitglied\w*|teil davon|mit drin|mitmachen|involved|a member|"
+                      r"part of (it|this|that)|take part|takes part|taking part|participat\w*|on board)\b")
 #: "ein Dashboard wie Essen", "a portal like the one in Dortmund": a town standing for its project.
 LIKE_TOWN = loose_re(r"\b(wie|like) (in |bei |the one in |the ones in |in the )?qmuni\b")
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"

@@ -27,6 +27,8 @@ from assistant.understanding.argument_words import (
     POP_CLASS_WORDS,
     POP_WORDS,
     RANK_N,
+    THRESHOLD_ABOVE,
+    THRESHOLD_BELOW,
     TOPIC_RULES,
 )
 from assistant.understanding.entities import Entities
@@ -134,6 +136,21 @@ def value_change(text: str) -> tuple[float | None, float | None, bool]:
         return None, float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0]), False
     factor = _factor(loose)
     return (2.0, None, True) if factor is None else (factor, None, False)
+
+
+def thresholds(text: str, percentage: bool) -> dict[str, float]:
+    """The value bounds a question names: {"above": 80.0} for "über 80 Prozent", {"below": 2.0} for
+    "weniger als 2 %"; both for pairs ("über 50 und unter 80 Prozent"). A bare number counts only for
+    a percentage ("mehr als 95 5G-Abdeckung"); for other units ("mehr als 50 Start-ups") it is a count
+    the indicator does not measure, so no bound is read."""
+    loose = fold_loose(text.replace("%", " prozent "))
+    found = {}
+    for key, pattern in (("above", THRESHOLD_ABOVE), ("below", THRESHOLD_BELOW)):
+        match = pattern.search(loose)
+        if match and (match.group(2) or percentage):
+            parts = match.group(1).split()
+            found[key] = float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0])
+    return found
 
 
 def _factor(loose: str) -> float | None:

@@ -57,6 +57,7 @@ from assistant.understanding.plan_args import (
     query_text,
     rank_n,
     rank_order,
+    thresholds,
     topic,
     value_change,
     weights,
@@ -251,9 +252,12 @@ class Turn(ProjectTurn):
         if munis:
             return self.make("above_below", [call("get_metric", municipalities=self.names(munis), metric=metric)],
                              munis, metric)
-        order = "bottom" if BELOW_WORDS.search(self.skeleton) else "top"
+        # "über 80 Prozent": the municipalities beyond a value, not the average
+        bounds = thresholds(self.text, metric in INDICATOR_IDS and self.registry.indicator(metric).is_percentage)
+        below = "below" in bounds and "above" not in bounds
+        order = "bottom" if below or (not bounds and BELOW_WORDS.search(self.skeleton)) else "top"
         return self.make("above_below", [call("rank_municipalities", metric=metric, n=53, order=order,
-                                              **self.filters())], (), metric)
+                                              **self.filters(), **bounds)], (), metric)
 
     def compare_average(self) -> Plan | None:
         sk = self.skeleton

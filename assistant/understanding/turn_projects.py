@@ -8,12 +8,13 @@ about CONNECTED.ESSEN asks about CONNECTED.ESSEN.
 
 from __future__ import annotations
 
+from assistant.index.names import fold_loose
 from assistant.index.registry import OVERALL
 from assistant.projects.topics import topic_label
 from assistant.tools.plan import Plan
 from assistant.understanding.evidence import STRONG_SUPPORT, Evidence
 from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
-from assistant.understanding.intents_projects import LEARN_VERB
+from assistant.understanding.intents_projects import LEARN_VERB, WEAK_AT
 from assistant.understanding.plan_args import call, carried_query, query_text, topic
 from assistant.understanding.turn import TurnBase
 
@@ -111,7 +112,11 @@ class ProjectTurn(TurnBase):
         indicators; a Kreis has none of its own, so this is a search in the teacher's place."""
         places = [p for p in self.ents.places if p.kind in ("municipality", "kreis")]
         text = self.ents.text.casefold()
-        teacher = next((p for p in reversed(places) if _SOURCE_NEAR.search(text[:p.start].rstrip())), None)
+        # the marker must stand between the place and the place before it: in "aus dem Kreis Unna für
+        # Neukirchen-Vluyn" the "aus" belongs to the Kreis, not to the town after it
+        ends = [0, *(p.end for p in places)]
+        teacher = next((p for i, p in reversed(list(enumerate(places)))
+                        if _SOURCE_NEAR.search(text[ends[i]:p.start].rstrip())), None)
         if teacher is None or len(places) < 2:
             return None
         town = self.name(teacher.value) if teacher.kind == "municipality" else None
@@ -223,15 +228,17 @@ class ProjectTurn(TurnBase):
         if metric in (None, OVERALL):
             return None
         filters = self.filters()
-        query = query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS) or self.text
+        words = query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS).split()
+        # "behind", "schwach": the weakness is the ranking's business, not a word the projects should contain
+        query = " ".join(w for w in words if not WEAK_AT.search(fold_loose(w))) or self.text
         if self.munis:  # the towns say they are weak: their figures (value, rank, Ruhr average), then the projects
             towns = self.munis[:3]
             return self.make("projects_for_weak", [
                 call("get_metric", municipalities=self.names(towns), metric=metric),
                 call("search_projects", query=query, municipality=None, kreis=None, topic=topic(self.ents), k=5),
             ], towns, metric)
+        # the Kreis narrows the ranking, not the projects: what helps its weak towns may come from anywhere
         return self.make("projects_for_weak", [
             call("rank_municipalities", metric=metric, n=5, order="bottom", **filters),
-            call("search_projects", query=query, municipality=None, kreis=filters["kreis"], topic=topic(self.ents),
-                 k=5),
+            call("search_projects", query=query, municipality=None, kreis=None, topic=topic(self.ents), k=5),
         ], (), metric)
