@@ -979,3 +979,35 @@ def test_asking_whether_a_town_takes_part_stays_with_the_project(planner: Planne
     assert plan.intent == "project_info"
     assert plan.tool_calls[0].args == {"project": "gkd-recklinghausen"}
     assert ask(planner, "und in Duisburg?", state).intent == "project_search"  # another place: other projects
+
+
+# --- numeric follow-ups that point at the figure just shown -------------------------------------------
+def value_state(planner: Planner, question: str) -> ConversationState:
+    plan = ask(planner, question)
+    return ConversationState(intent=plan.intent, municipalities=plan.municipalities, metric=plan.metric,
+                             last_tool_calls=plan.tool_calls, turns=1)
+
+
+@pytest.mark.parametrize(("follow_up", "intent"), [
+    ("und wer ist da vorne?", "rank"),
+    ("is this above the average?", "above_below"),
+    ("ist das eigentlich gut?", "compare_average"),
+    ("which town is best on that", "rank"),
+])
+def test_a_follow_up_pointing_at_the_figure_keeps_its_metric(planner: Planner, follow_up: str, intent: str) -> None:
+    state = value_state(planner, "Wie viele KI-Stellenanzeigen gibt es in Moers?")
+    plan = ask(planner, follow_up, state)
+    assert (plan.intent, plan.metric) == (intent, "ai_job_ads")
+
+
+def test_a_town_added_to_a_comparison_joins_it(planner: Planner) -> None:
+    state = value_state(planner, "Vergleiche Hattingen und Witten bei Glasfaser")
+    plan = ask(planner, "nimm noch Sprockhövel dazu", state)
+    assert plan.intent == "compare"
+    assert [planner.registry.municipality(a).name for a in plan.municipalities] == ["Hattingen", "Witten",
+                                                                                     "Sprockhövel"]
+
+
+def test_a_number_word_in_a_follow_up_is_no_metric(planner: Planner) -> None:
+    state = value_state(planner, "Die besten 3 bei Patenten")
+    assert ask(planner, "und die schlechtesten fünf?", state).metric == "digital_patents"

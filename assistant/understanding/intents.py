@@ -261,6 +261,9 @@ COMPARE_AVERAGE = any_of(
     r"\bhow far (above|below)\b", r"\b(im|in) (durchschnitts|mittel)vergleich\b",
     # "Wie weit ist Bochum vom Ruhr-Schnitt entfernt?", "how far from the average is Herne?"
     r"\b(wie weit|how far)\b.{0,50}\b\w*(durchschnitt\w*|schnitt|average|mean)\b",
+    # "ist das viel?", "is that good?": only the Ruhr average tells whether a value is much
+    r"^(und |and )?(ist|is|isn t|war|was) (das|that|this|es|it) (eigentlich |really |actually )?(viel|wenig|gut|"
+    r"schlecht|hoch|niedrig|a lot|much|good|bad|high|low|ok|okay|normal)\b",
 )
 POSITION = any_of(
     r"\b(platz|platze|platzier\w*|rang|range|rangplatz|position|tabellenplatz|ranking|rangliste|tabelle|rank|ranked|"
@@ -310,7 +313,9 @@ FOLLOWUP_FILLER: Final = words(
     "und and aber but oder or was ist mit what about how wie sieht siehts es aus bei beim on for fur in im dann denn "
     "noch mal auch bitte please the die der das den dem zu zum zur of with vs versus so steht stehts da ab schneidet "
     "does do it look looks is are jetzt now hier dort there gilt gleiche same selbe ok okay gut also dasselbe "
-    "regarding concerning hinsichtlich bezuglich sachen in terms at about to"
+    "regarding concerning hinsichtlich bezuglich sachen in terms at about to "
+    # adding a town to the comparison: "nimm noch Duisburg dazu", "add Dinslaken", "plus Herne"
+    "nimm nimmt nehmen dazu hinzu add include plus too as well"
 )
 FOLLOWUP_START = loose_re(r"^(und|and|aber|but|what about|how about|dann|then|jetzt|now|ok|okay|auch|also|compared|"
                           r"verglichen|im vergleich|versus|vs|"

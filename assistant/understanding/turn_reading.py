@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.index.registry import AREA_IDS, OVERALL, Registry, metric_name
 from assistant.tools.plan import ConversationState, Intent, Mention, Plan, ToolCall
+from assistant.understanding.argument_words import NUMBER_WORDS
 from assistant.understanding.entities import EntityFinder
 from assistant.understanding.intents import (
     FILLER,
@@ -62,6 +63,13 @@ _PRONOUN = loose_re(r"\b(druber|daruber|drunter|darunter|"
 #: A noun that points back at the place of the conversation (see `referenced_place`).
 _PLACE_REFERENCE = loose_re(r"\b(die|der|diese|dieser|unsere|unserer) (stadt|kommune|gemeinde)\b|"
                             r"\b(the|this|that) (city|town|municipality)\b")
+#: A reference to the figure just shown, not a pronoun list: "liegt das über dem Schnitt?", "is that a lot?",
+#: "wer ist da am besten?", "who leads on that?". "das"/"that" before a noun ("ist das Ruhrgebiet ...") is
+#: an article and does not count.
+_FIGURE_REFERENCE = loose_re(
+    r"\b(ist|liegt|war|sind|is|was|are) (das|that|this|dies|es|it)( (viel|wenig|gut|schlecht|hoch|niedrig|uber|unter|"
+    r"above|below|good|bad|high|low|a lot|much|many|over|under|normal|ok|okay|stark|schwach|strong|weak)\b|\s*$)"
+    r"|\bda (am|vorne|vorn|hinten|oben|unten|besser|schlechter|fuhrend|spitze)\b|\b(on|at|in|for) (that|this)\s*$")
 _INTENTISH = loose_re(r"durchschnitt|average|mittelwert|ranking|rangliste|platzierung|vergleich")
 _METRIC_BEFORE = words(
     "bei beim in im hinsichtlich bezuglich punkto sachen zu zum zur der die das den dem des an am mit fur von "
@@ -101,7 +109,8 @@ class QuestionReading:
         self.content_words = [w for w in words if w not in FOLLOWUP_FILLER]
         self.elliptical = bool(self.content_words) and all(w in PLACEHOLDERS for w in self.content_words)
         self.followup_shape = bool(FOLLOWUP_START.search(self.skeleton)) or len(self.content_words) <= 2
-        self.refers_back = self.followup_shape or bool(_PRONOUN.search(self.skeleton))
+        self.refers_back = (self.followup_shape or bool(_PRONOUN.search(self.skeleton))
+                            or bool(_FIGURE_REFERENCE.search(self.skeleton)))
         self.notices: list[str] = []
         self.unresolved: list[Mention] = []
 
@@ -166,7 +175,7 @@ class QuestionReading:
         near = {n.start for n in self.ents.near_misses}
         keep = [t for i, t in enumerate(self.ents.tokens)
                 if i not in self.ents.owner and t.start not in near and len(t.key) >= 3 and not t.key.isdigit()
-                and t.key not in _NOT_METRIC and not _INTENTISH.search(t.key)]
+                and t.key not in _NOT_METRIC and t.key not in NUMBER_WORDS and not _INTENTISH.search(t.key)]
         return self.text[keep[0].start : keep[-1].end] if keep else ""
 
     def metric_slot(self, phrase: str) -> bool:
