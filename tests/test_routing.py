@@ -1011,3 +1011,23 @@ def test_a_town_added_to_a_comparison_joins_it(planner: Planner) -> None:
 def test_a_number_word_in_a_follow_up_is_no_metric(planner: Planner) -> None:
     state = value_state(planner, "Die besten 3 bei Patenten")
     assert ask(planner, "und die schlechtesten fünf?", state).metric == "digital_patents"
+
+
+# --- a town standing for one of its projects ------------------------------------------------------------
+@pytest.mark.parametrize(("question", "reference"), [
+    ("Gibt es anderswo einen Glasfaserausbau wie in Gelsenkirchen?", "glasfaser-gelsenkirchen"),
+    ("any other smart city model projects like Oberhausen's?", "oberhausen-gemeinsam-smart"),
+    ("Wer hat noch ein Klimaprojekt wie Hagen?", "hagen-klimakommune-digital"),
+])
+def test_a_town_standing_for_its_project_picks_the_project_its_words_name(planner: Planner, question: str,
+                                                                        reference: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "similar_projects"
+    assert plan.tool_calls[0].args["project"] == reference
+
+
+def test_doing_the_same_after_a_project_answer_means_that_project(planner: Planner) -> None:
+    state = ConversationState(intent="project_info", project="luft-hub", turns=1)
+    plan = ask(planner, "could Gladbeck do the same?", state)
+    assert plan.intent == "reusable_projects"
+    assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])

@@ -88,6 +88,9 @@ class Evidence:
     #: whether the best-supported project is one of the named municipality's own: "Wo gibt es in
     #: Gelsenkirchen freies WLAN?" matches a Gelsenkirchen project, entities and words agree
     local_fn: Callable[[], bool] = field(default=lambda: False, repr=False)
+    #: whether the words name one of the named towns' own projects by its title, aliases or topic
+    #: ("ein Klimaprojekt wie Hagen", "smart city model projects like Oberhausen's")
+    own_project_fn: Callable[[], bool] = field(default=lambda: False, repr=False)
 
     def cue(self, pattern: object) -> bool:
         return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
@@ -101,6 +104,11 @@ class Evidence:
     def local_support(self) -> bool:
         """The named town and the corpus words point at the same project (computed only when asked)."""
         return self.local_fn()
+
+    @cached_property
+    def names_own_project(self) -> bool:
+        """The words name a project of the named town (computed only when asked)."""
+        return self.own_project_fn()
 
     @cached_property
     def full_support(self) -> Support:

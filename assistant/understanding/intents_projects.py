@@ -44,6 +44,7 @@ LIKE_TOWN = loose_re(r"\b(wie|like) (in |bei |the one in |the ones in |in the )?
 SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
     r" (ahnlich\w* )?(wie|like)\b"
+    r"|\b(?!qproject\b)\w+(projekt|projekte|projects?|vorhaben|initiative\w*|ansatz|ansatze) (ahnlich\w* )?(wie|like)\b"
     r"|\b(ahnlich\w*|vergleichbar\w*|similar|comparable)\b.{0,40}\b(wie|zu|zur|zum|to|like) "
     r"(der |die |das |den |dem |the )?"
     r"(qproject|qmetric|qmuni|\w+ausbau\w*)"
@@ -127,7 +128,7 @@ ALTERNATIVE = loose_re(
     r"\b(weitere\w*|noch mehr|mehr davon|ausser|what else|anything else|others?|besides|apart from|resembl\w*|ahnel\w*|"
     r"vergleichbar\w*|ahnlich\w*|similar|comparable|alternativ\w*|andere|anderen|anderer|anderes|sonst so|sonst noch|"
     r"(any|some)one else|(any|some)body else|who else|jemand anders|sonst jemand|noch jemand|irgendwer sonst|"
-    r"wer sonst|irgendjemand sonst)\b"
+    r"wer sonst|irgendjemand sonst|wer (hat|macht|baut|plant) (sonst |auch )?noch)\b"
     r"|\b(neben|ausser) (dem |der |den |the )?qproject\b"  # "Neben dem Servicekonto.NRW – was gibt es noch ...?"
 )
 #: Words of likeness itself: a constraint on the alternatives ("Vergleichbares, aber mit Bundesförderung")

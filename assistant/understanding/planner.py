@@ -70,6 +70,8 @@ from assistant.understanding.turn_projects import ProjectTurn
 #: Builders that answer before any place is checked (a refusal, help, weather).
 _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
+#: "could Herne do the same?", "kann Marl dasselbe machen?": the project just shown, like a pronoun
+_SAME = loose_re(r"\b(the same|dasselbe|das gleiche|genauso|so was|sowas|so etwas|something like that)\b")
 _EQUAL_WEIGHTS = loose_re(r"\b(gleich\w*|equal\w*|same)\b")
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
 
@@ -107,6 +109,7 @@ class Turn(ProjectTurn):
             support_fn=lambda: catalog.support(self.support_query()),
             full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
             local_fn=lambda: self.in_named_town(evidence.support.project),
+            own_project_fn=lambda: self._described_project(named_only=True) is not None,
         )
         return evidence
 
@@ -193,7 +196,7 @@ class Turn(ProjectTurn):
         doc = self.planner.catalog.docs.get(self.state.project or "")
         if OF_THOSE.search(self.skeleton):  # "und was davon kann Marl übernehmen?": what was just shown
             query = self.state.last_query or (doc.title if doc else None) or query
-        elif doc is not None and PROJECT_PRONOUN.search(self.skeleton) \
+        elif doc is not None and (PROJECT_PRONOUN.search(self.skeleton) or _SAME.search(self.skeleton)) \
                 and (query is None or self.planner.catalog.support(query).score < SOME_SUPPORT):
             query = doc.title  # "Könnte Herne das übernehmen?" after a project answer: words that name nothing else
         return self.make("reusable_projects", [call("suggest_reusable_projects", municipality=self.name(munis[0]),

@@ -108,6 +108,37 @@ class ProjectCatalog:
         second = top[1][1] if len(top) > 1 else 0.0
         return Support(self._order[top[0][0]], top[0][1], top[0][1] - second, tuple(self._order[i] for i, _ in top))
 
+    def pick(self, query: str, candidates: list[str], topic: str | None = None,
+             named_only: bool = False) -> str | None:
+        """The candidate the words name best: "den Glasfaserausbau in Bochum", "a Smart City model project
+        like Gelsenkirchen's". A town stands for one of its few projects, so the evidence is what names a
+        project itself (query terms in its title, aliases or topic labels, and its topic) before how often
+        its whole text uses the words (BM25 over all documents, not only the ten best). None without any;
+        with `named_only`, None unless a title, alias or topic of the candidate answers the words."""
+        if not candidates or not self.docs:
+            return None
+        from assistant.projects.keyword_index import query_terms
+
+        index = self._index()
+        terms = set(query_terms(query, index.decompounder)) if query.strip() else set()
+        scores = {self._order[i]: s for i, s in index.top(list(terms), len(self._order))} if terms else {}
+
+        def evidence(project: str) -> tuple[int, float]:
+            doc = self.docs[project]
+            head = set(query_terms(_head(doc), index.decompounder))
+            return len(terms & head) + (2 if topic and topic in doc.topics else 0), scores.get(project, 0.0)
+
+        best = max(candidates, key=evidence)
+        if named_only:
+            return best if evidence(best)[0] > 0 else None
+        return best if evidence(best) > (0, 0.0) else None
+
+
+def _head(doc: ProjectDoc) -> str:
+    """What names a project itself: title, aliases and topic labels in both languages."""
+    labels = " ".join(f"{topic_label(t, 'de')} {topic_label(t, 'en')}" for t in doc.topics)
+    return " ".join([doc.title, *doc.aliases, labels])
+
 
 def _own_forms(doc: ProjectDoc, folded_titles: dict[str, str]) -> list[str]:
     """The short forms of a title that name this project alone. A programme in brackets that another

@@ -173,7 +173,8 @@ def similar_projects(e: Evidence) -> float:
         return 0.94
     # "Etwas wie den Glasfaserausbau in Bochum, aber für den Ennepe-Ruhr-Kreis?": a described project
     described = e.metric or e.topic or e.strong_support or (e.some_support and e.cue(ALTERNATIVE)) \
-        or (like_town and e.some_support and e.local_support)  # the words fit that town's own project
+        or (like_town and e.some_support and e.local_support) \
+        or (like_town and e.names_own_project)  # the words fit that town's own project
     places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
     # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
     return 0.9 if described and (places or e.kreise >= 2) else 0.0

@@ -211,17 +211,14 @@ class ProjectTurn(TurnBase):
             population_class=filters["population_class"], k=5)],
             [*elsewhere, *(m for m in self.munis if m not in elsewhere)], projects=[reference])  # the target first
 
-    def _described_project(self) -> str | None:
+    def _described_project(self, named_only: bool = False) -> str | None:
         """"den Glasfaserausbau in Bochum": the corpus project of that town that best fits the words."""
         catalog = self.planner.catalog
         towns = {self.name(m) for m in self.munis}
         kreise = set(self.kreise)
-        support = catalog.support(query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS))
-        for project in support.ranked:
-            doc = catalog.docs.get(project)
-            if doc is not None and (towns & set(doc.municipalities) or (doc.kreis and doc.kreis in kreise)):
-                return project
-        return None
+        own = [p for p, doc in catalog.docs.items() if towns & set(doc.municipalities) or (doc.kreis in kreise)]
+        return catalog.pick(query_text(self.ents, extra_filler=INTENT_WORDS | REGION_WORDS), own, topic(self.ents),
+                            named_only)
 
     def projects_for_weak(self) -> Plan | None:
         metric = self.named_metric
