@@ -1031,3 +1031,17 @@ def test_doing_the_same_after_a_project_answer_means_that_project(planner: Plann
     plan = ask(planner, "could Gladbeck do the same?", state)
     assert plan.intent == "reusable_projects"
     assert "LuFt-Hub" in str(plan.tool_calls[0].args["query"])
+
+
+# --- a town's whole picture, the provenance of the values, what the index is made of ------------------
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Wie ist Datteln insgesamt aufgestellt?", "profile"),
+    ("Bergkamen at a glance", "profile"),
+    ("show me the figures for Werne", "profile"),
+    ("Wie ist Datteln bei 5G aufgestellt?", "value"),  # an indicator named: its value, not the whole picture
+    ("Are these real numbers?", "method"),
+    ("Welche Bestandteile hat der Index?", "indicators"),
+    ("Was umfasst der Bereich Unternehmen?", "indicators"),
+])
+def test_whole_picture_provenance_and_parts_of_the_index(planner: Planner, question: str, intent: str) -> None:
+    assert ask(planner, question).intent == intent

@@ -104,6 +104,9 @@ METHOD = any_of(
     r"\bwoher (kommen|stammen|hast du|habt ihr|haben sie) (die |deine |eure |ihre )?(daten|zahlen|werte)\b",
     r"\b(datenquelle\w*|quellen)\b",
     r"\bsynthetisch\w*\b", r"\bwie aktuell\b", r"\baus welchem jahr\b",
+    # "Sind das echte Zahlen oder Beispielwerte?", "is this real data?": the provenance of the values
+    r"\b(echte|reale|richtige|offizielle) (zahlen|daten|werte)\b", r"\bbeispiel(werte|daten|zahlen)\b",
+    r"\b(real|actual|official|fake|made up|dummy|demo) (data|numbers|figures|values)\b",
     r"\b(wie viele|wieviele|how many) (kommunen|stadte|gemeinden|indikatoren|kennzahlen|bereiche|municipalities|towns|"
     r"indicators|areas) (gibt es|umfasst|enthalt|sind im|sind es|are there|are in|does)\b",
     r"\bhow (is|are|was|were|do you) .{0,50}\b(calculated|computed|measured|defined|weighted|normali[sz]ed|"
@@ -128,7 +131,12 @@ INDICATORS = any_of(
     r"\bwhat do(es)? (you|the index) measure\b",
     r"\balle (indikatoren|kennzahlen|bereiche)\b", r"\ball (the )?(indicators|metrics)\b",
     r"\b(indikatoren|kennzahlen|indicators) (gibt es|hat der|does the|are there|in the|im bereich)\b",
-    r"\bwas (misst|erfasst|umfasst) (der|die) (qmetric|index)\b", r"\bwas wird (alles )?gemessen\b",
+    r"\bwas (misst|erfasst|umfasst|enthalt|beinhaltet) (der|die|das) (bereich |teilindex |dimension )?"
+    r"(qmetric|index)\b",
+    r"\bwas wird (alles )?gemessen\b",
+    # "Aus welchen Teilen besteht der Index?", "what is the index made of?"
+    r"\b(teilen|bestandteil\w*|komponenten|bausteinen|teilindizes)\b.{0,30}\b(index|qmetric)\b",
+    r"\b(index|qmetric) (besteht|bestehen|setzt sich)\b.{0,20}\baus\b", r"\bwhat (is|s) the index made (up )?of\b",
     r"\bwelche daten (hast du|gibt es|enthalt)\b", r"\bwhat data do you have\b",
     # "What falls under the employment area?", "Was gehört zum Bereich Forschung?"
     r"\bwhat (falls|comes|goes|belongs) (under|into|in|to)\b", r"\bwhat (is|s) (in|inside) the qmetric\b",
@@ -216,12 +224,19 @@ PEERS = any_of(
     r"\bmit (welchen|welcher) (kommunen|stadten|stadt|gemeinden|orten)\b.{0,40}\bvergleich\w*",
     r"\b(which|what) (towns|cities|municipalities|places) (\w+ )?compare (to|with) qmuni\b",
 )
+#: How a town stands as a whole, with no metric but the index named: "Wie ist Gladbeck digital aufgestellt?",
+#: "Schwelm auf einen Blick". With an indicator or area ("bei Glasfaser aufgestellt") it is that value.
+STANDING = any_of(r"\baufgestellt\b", r"\bauf einen blick\b", r"\bat a glance\b", r"\bin a nutshell\b")
 PROFILE = any_of(
     r"\b(\w*profil\w*|steckbrief\w*|uberblick|ubersicht|zusammenfassung|portrat|gesamtbild|profile|overview|summary|"
     r"dashboard|factsheet|fact sheet|everything|\w*portrat\w*|portrait|snapshot|full picture|big picture|story)\b",
     # "Wo ist Dorsten stark und wo schwach?", "strengths and weaknesses of Unna", "was kann Herne gut, was nicht?"
     r"\bstark\w* (und|oder) (\w+ ){0,2}schwach\w*\b", r"\bstrengths? (and|or) weakness\w*\b",
-    r"\bgut\b.{0,12}\bwas nicht\b",
+    r"\bgut\b.{0,12}\b(was|wo) nicht\b",
+    # "Zeig mir die Werte von Kamen", "give me the numbers for Lünen", "Recklinghausen's results"
+    r"\b(werte|zahlen|kennzahlen|kennziffern|ergebnisse|daten|numbers|figures|results|stats|statistics|values|data) "
+    r"(von|fur|zu|uber|for|of|on)( the)? qmuni\b",
+    r"\bqmuni s (results|numbers|figures|values|data|stats|scores)\b",
     r"\balles (uber|zu|von)\b", r"\balle (werte|kennzahlen|indikatoren|zahlen|daten|ergebnisse) (von|fur|zu|uber)\b",
     r"\btell me about\b", r"\ball (the )?(values|indicators|figures|numbers|data|results) (for|of|on)\b",
     r"\bwhat do you know about\b", r"\bwas weisst du uber\b", r"\berzahl\w* (mir )?(was |etwas |mehr )?(uber|von)\b",

@@ -45,6 +45,7 @@ from assistant.understanding.intents import (
     PROJECT,
     RANK,
     REUSE,
+    STANDING,
     WHAT_IF,
     loose_re,
 )
@@ -236,7 +237,8 @@ class Turn(ProjectTurn):
         return self.make("peers", [call("find_peers", municipality=self.name(munis[0]), k=5)], munis[:1])
 
     def profile(self) -> Plan | None:
-        if not PROFILE.search(self.skeleton):
+        standing = STANDING.search(self.skeleton) and self.named_metric in (None, OVERALL)  # "insgesamt aufgestellt"
+        if not (PROFILE.search(self.skeleton) or standing):
             return None
         munis = self.munis or (self.state_munis() if not self.metrics else [])
         if not munis:

@@ -56,6 +56,7 @@ from assistant.understanding.intents import (
     PROJECT_ONLY_TOPICS,
     RANK,
     REUSE,
+    STANDING,
     WHAT_IF,
     WRITE,
 )
@@ -305,7 +306,7 @@ def findings_region(e: Evidence) -> float:
 def profile(e: Evidence) -> float:
     """"Tell me about Gelsenkirchen" is a profile; "Tell me about the fibre build in Gelsenkirchen" and
     "Gibt es in Essen ein Dashboard, das ... zusammenführt?" are about projects there."""
-    if not e.cue(PROFILE):
+    if not (e.cue(PROFILE) or (e.cue(STANDING) and e.munis and not e.specific_metric)):
         return 0.0
     return 0.5 if e.project_residual else 0.78
 
