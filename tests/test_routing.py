@@ -1045,3 +1045,19 @@ def test_doing_the_same_after_a_project_answer_means_that_project(planner: Plann
 ])
 def test_whole_picture_provenance_and_parts_of_the_index(planner: Planner, question: str, intent: str) -> None:
     assert ask(planner, question).intent == intent
+
+
+# --- places and metric words that together describe one project ----------------------------------------
+def test_all_words_of_one_project_outweigh_places_and_metric_words(planner: Planner) -> None:
+    plan = ask(planner, "In Lünen, Fröndenberg und Holzwickede messen Wetterstationen die Luft an Bundesstraßen")
+    assert plan.intent == "project_search"
+    (search,) = plan.tool_calls
+    assert search.args["municipality"] is None  # no town filters for all three
+    assert "Holzwickede" in search.args["query"]
+    assert ask(planner, "Glasfaser in Herne und Witten, wie ist da der Stand?").intent in ("value", "compare")
+
+
+@pytest.mark.parametrize("question", ["Start-ups in Bottrop – gibt es da eine Anlaufstelle?",
+                                      "Glasfaserausbau in Essen – wie lief das?"])
+def test_a_thing_asked_for_or_what_happened_is_a_project_question(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "project_search"

@@ -151,6 +151,13 @@ class Evidence:
         return self.support.score >= DECISIVE_SUPPORT and self.support.margin >= DECISIVE_MARGIN
 
     @property
+    def decisive_full_support(self) -> bool:
+        """One project far ahead on all the words, metric words included: "Gewerbegebiete in Essen mit
+        Gigabit anschließen – wie lief das?" names an indicator and a town, but together the words are one
+        project's. A metric word alone never gets here ("Glasfaser" 3.4, "5G-Abdeckung" 5.8)."""
+        return self.full_support.score >= DECISIVE_SUPPORT and self.full_support.margin >= DECISIVE_MARGIN
+
+    @property
     def named_project(self) -> bool:
         return bool(self.projects)
 

@@ -112,10 +112,14 @@ ACTIVITY = loose_re(
 #: Asks what happened or is happening, never how much: "Glasfaserausbau in Essen – was lief da?".
 HAPPENING = loose_re(
     r"\b(was lief|was lauft|was tut sich|was passiert|was ist (da )?passiert|was wurde (da )?gemacht|"
-    r"what happened|what s happening|what is happening|what s going on|what is going on|what was done)\b"
+    r"what happened|what s happening|what is happening|what s going on|what is going on|what was done|"
+    r"wie lief (das|es)|wie ist (das|es) gelaufen|how did (it|that) go)\b"
 )
 EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is anyone|is anybody|does anyone|"
-                  r"does anybody|hat jemand|macht jemand)\b")
+                  r"does anybody|hat jemand|macht jemand)\b"
+                  # anywhere, with an article: a thing is asked for, not an amount ("..., gibt es da ein
+                  # Gründerzentrum?", "is there a hub for founders in Essen?")
+                  r"|\b(gibt es|gibts|gibt s) (da |dort |hier )?(ein|eine|einen|so ein\w*)\b|\bis there (a|an)\b")
 #: "in other cities", "anderswo", "nur woanders": with a named project, the like of it elsewhere.
 ELSEWHERE = loose_re(
     r"\b(woanders|anderswo|anderorts|elsewhere|(any|some|every) ?where else|sonst ?wo|"

@@ -215,6 +215,11 @@ class Turn(ProjectTurn):
         kreis = self.kreise[0] if self.kreise else None
         if anywhere or (self.region and municipality and not kreis and HELP_SEEK.search(self.skeleton)):
             municipality = kreis = None
+        elif len(self.munis) >= 2 and not kreis:
+            # "Hochschulen aus Bochum, Dortmund und Gelsenkirchen forschen ...": the first town is no filter
+            # for all of them; their names go into the words, which favours projects that name them
+            municipality = None
+            query = " ".join([query, *self.names(self.munis)])
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
                                                  kreis=kreis, topic=topic(self.ents), k=5)], munis)
 

@@ -245,6 +245,12 @@ def project_search(e: Evidence) -> float:
             # "Wo kann ich in Dortmund Schlaglöcher melden ..., am besten in einer App?": a ranking cue with
             # nothing to rank, against many words one project answers far ahead of the rest
             return DECISIVE_OVER_ENTITIES
+        if not e.numeric_shape and e.content_words > RESIDUAL_WORDS and e.some_support and e.decisive_full_support:
+            # "Hochschulen aus Bochum, Dortmund und Gelsenkirchen forschen mit Firmen an Mobilität und
+            # Energie": places and metric words, no numeric cue, words beyond them the corpus knows, and
+            # all the words one project's far ahead. "Gigabit für Gewerbegebiete in Wetter, wie ist da der
+            # Stand?" has no such words beyond the metric: its value.
+            return DECISIVE_OVER_ENTITIES
         if residual and e.decisive_support and e.content_words > RESIDUAL_WORDS:
             # One project far ahead on several words no entity explains ("Three local operators coupled
             # their fibre backbones between Gelsenkirchen, Bochum and Dortmund – what is that called?"):
