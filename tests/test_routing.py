@@ -642,8 +642,14 @@ def test_decisive_corpus_words_beat_places_and_a_metric_without_a_numeric_cue() 
                          metric="fibre_households", specific_metric=True, tokens=11, content_words=5,
                          support_fn=decisive, full_support_fn=decisive)
     assert rank_scorers(described)[0][1].intent == "project_search"
-    merely_some = replace(described, support_fn=lambda: Support("ruhrgebietsring", 4.0, 0.5))
+    weak = lambda: Support("ruhrgebietsring", 4.0, 0.5)  # noqa: E731
+    merely_some = replace(described, support_fn=weak, full_support_fn=weak)
     assert rank_scorers(merely_some)[0][1].intent == "compare"  # weak words: the towns are compared
+    # some words of its own, and all the words (metric words included) one project's far ahead
+    whole_description = replace(described, support_fn=weak)
+    assert rank_scorers(whole_description)[0][1].intent == "project_search"
+    no_words_of_its_own = replace(described, support_fn=lambda: Support(None, 0.0, 0.0))
+    assert rank_scorers(no_words_of_its_own)[0][1].intent == "compare"
     asked_how_many = replace(described, skeleton="how many " + described.skeleton)
     assert rank_scorers(asked_how_many)[0][1].intent != "project_search"  # a numeric cue keeps the index
 
