@@ -18,11 +18,9 @@ from typing import Any
 from assistant.core.settings import Settings
 from assistant.core.text_safety import question_text
 from assistant.index.digital_index import DigitalIndex
-from assistant.index.names import fold_loose
 from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
-from assistant.understanding.argument_words import WEIGHT_WORDS
 from assistant.understanding.entities import EntityFinder
 from assistant.understanding.evidence import PROJECT_INTENTS, SOME_SUPPORT, Evidence
 from assistant.understanding.intents import (
@@ -32,7 +30,6 @@ from assistant.understanding.intents import (
     COMPARE_AVERAGE,
     DEFINITION,
     EXPLAIN,
-    FAKE_ROLE,
     FINDINGS,
     HOW_THEY_DO,
     INDICATORS,
@@ -46,9 +43,9 @@ from assistant.understanding.intents import (
     RANK,
     REUSE,
     STANDING,
-    WHAT_IF,
     loose_re,
 )
+from assistant.understanding.intents_guard import FAKE_ROLE
 from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN
 from assistant.understanding.places import CONTAINING_PLACES
 from assistant.understanding.plan_args import (
@@ -60,24 +57,22 @@ from assistant.understanding.plan_args import (
     rank_order,
     thresholds,
     topic,
-    value_change,
-    weights,
 )
 from assistant.understanding.project_catalog import ProjectCatalog
 from assistant.understanding.routing import rank_scorers
 from assistant.understanding.similarity import EmbedFn, MetricSimilarity
 from assistant.understanding.turn_projects import ProjectTurn
+from assistant.understanding.turn_scenarios import ScenarioTurn
 
 #: Builders that answer before any place is checked (a refusal, help, weather).
 _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
 #: "could Herne do the same?", "kann Marl dasselbe machen?": the project just shown, like a pronoun
 _SAME = loose_re(r"\b(the same|dasselbe|das gleiche|genauso|so was|sowas|so etwas|something like that)\b")
-_EQUAL_WEIGHTS = loose_re(r"\b(gleich\w*|equal\w*|same)\b")
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
 
 
-class Turn(ProjectTurn):
+class Turn(ProjectTurn, ScenarioTurn):
     """One question: its evidence is scored by every row of `assistant.understanding.routing.SCORERS`, and the
     best-supported plan is built (a builder may decline; then the next best is tried)."""
 
@@ -138,35 +133,6 @@ class Turn(ProjectTurn):
         if self.evidence_now is not None and self.evidence_now.project_followup:
             return self.projects_elsewhere()
         return self.projects(force=True)
-
-    def what_if(self) -> Plan | None:
-        if not WHAT_IF.search(self.skeleton):
-            return None
-        metric = self.named_metric
-        if len(self.munis) == 1 and metric in INDICATOR_IDS and not WEIGHT_WORDS.search(fold_loose(self.text)):
-            return self.what_if_value(metric)
-        area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
-        if not (area_weights or indicator_weights) and _EQUAL_WEIGHTS.search(self.skeleton):
-            area_weights = dict.fromkeys(AREA_IDS, 1.0)  # "all areas equal": every area at weight 1, said outright
-        if not (area_weights or indicator_weights or self.munis or self.metrics):
-            return None  # a bare "what if?" names nothing to weigh: the next reading answers (help, fallback)
-        if assumed:
-            self.notices.append(self.t("Kein Faktor genannt: doppelte Gewichtung angenommen.",
-                                       "No factor given: double weight assumed."))
-        municipality = self.name(self.munis[0]) if self.munis else None
-        return self.make("what_if", [call("what_if_weights", area_weights=area_weights,
-                                          indicator_weights=indicator_weights, municipality=municipality)],
-                         self.munis[:1], self.named_metric or OVERALL)  # new weights change the overall index
-
-    def what_if_value(self, metric: str) -> Plan:
-        """"if Boenen doubled its 5G coverage, where would it end up?": one town's own value changes, the
-        weights stay; no weight word is named, one town and one indicator are."""
-        factor, value, assumed = value_change(self.text)
-        if assumed:
-            self.notices.append(self.t("Keine Änderung genannt: verdoppelter Wert angenommen.",
-                                       "No change given: a doubled value assumed."))
-        return self.make("what_if", [call("what_if_value", municipality=self.name(self.munis[0]), metric=metric,
-                                          factor=factor, value=value)], self.munis[:1], metric)
 
     def indicators(self) -> Plan | None:
         whole_index = DEFINITION.search(self.skeleton) and self.named_metric == OVERALL  # "what does the index measure"

@@ -40,13 +40,9 @@ from assistant.understanding.intents import (
     DEFINITION,
     EXPLAIN,
     FINDINGS,
-    HELP_STRONG,
-    HELP_WEAK,
     HOW_THEY_DO,
     INDICATORS,
-    INJECTION,
     METHOD,
-    OUT_OF_SCOPE,
     PEERS,
     PLACES_THAT,
     POSITION,
@@ -58,8 +54,8 @@ from assistant.understanding.intents import (
     REUSE,
     STANDING,
     WHAT_IF,
-    WRITE,
 )
+from assistant.understanding.intents_guard import HELP_STRONG, HELP_WEAK, INJECTION, OUT_OF_SCOPE, WRITE
 from assistant.understanding.intents_projects import (
     ABOUT,
     ACTIVITY,
