@@ -1067,3 +1067,17 @@ def test_all_words_of_one_project_outweigh_places_and_metric_words(planner: Plan
                                       "Glasfaserausbau in Essen – wie lief das?"])
 def test_a_thing_asked_for_or_what_happened_is_a_project_question(planner: Planner, question: str) -> None:
     assert ask(planner, question).intent == "project_search"
+
+
+@pytest.mark.parametrize("question", [
+    "Is there a hub in Dortmund where the best start-ups meet investors?",  # "where ... best" describes the hub
+    "Gibt es in Herne eine Plattform, wo Bürger Schäden melden können?",
+    "Is there a plan in Witten for digital schools?",  # no metric named: the overall index is a weak guess
+])
+def test_a_thing_asked_for_with_an_article_is_a_project_question(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "project_search"
+
+
+def test_open_data_of_a_kind_is_the_open_data_topic(planner: Planner) -> None:
+    plan = ask(planner, "Wo finde ich offene Verkehrsdaten aus dem Ruhrgebiet?")
+    assert plan.tool_calls[0].args["topic"] == "open_data"

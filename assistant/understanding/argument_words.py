@@ -79,7 +79,7 @@ METHOD_TOPICS: Final = (
 TOPICS: Final = (
     (r"luftqualitat\w*|luft|feinstaub\w*|sensor\w*|messnetz\w*|umweltsensor\w*|air quality|air|iot|lorawan|"
      r"environment\w*|umweltdaten", "environment_sensors"),
-    (r"open data|offene daten|opendata|open government", "open_data"),
+    (r"open data|offene daten|offene \w+daten|opendata|open government", "open_data"),
     (r"datenplattform\w*|data platform\w*|urbane daten\w*|dashboard\w*|digitaler zwilling|digital twin\w*|"
      r"datenhub\w*|data hub", "data_platform"),
     (r"glasfaser\w*|breitband\w*|fibre|fiber|broadband|gigabit\w*|ftth|ftt[bh]", "broadband"),

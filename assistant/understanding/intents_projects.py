@@ -120,6 +120,10 @@ EXISTS = loose_re(r"^(und |and )?(gibt es|gibts|gibt s|is there|are there|any|is
                   # anywhere, with an article: a thing is asked for, not an amount ("..., gibt es da ein
                   # Gründerzentrum?", "is there a hub for founders in Essen?")
                   r"|\b(gibt es|gibts|gibt s) (da |dort |hier )?(ein|eine|einen|so ein\w*)\b|\bis there (a|an)\b")
+#: A thing asked for with an article: "Is there a place in Essen where ...", "Gibt es in Hamm eine Strategie
+#: ...?". A "where" or "best" in the clause that follows describes the thing; it asks for no ranking.
+A_THING = loose_re(r"^(und |and )?(is there|are there|gibt es|gibts|gibt s)( in qmuni| im qkreis)? "
+                   r"(a|an|any|ein|eine|einen|so ein\w*)\b")
 #: "in other cities", "anderswo", "nur woanders": with a named project, the like of it elsewhere.
 ELSEWHERE = loose_re(
     r"\b(woanders|anderswo|anderorts|elsewhere|(any|some|every) ?where else|sonst ?wo|"

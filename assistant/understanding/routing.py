@@ -57,6 +57,7 @@ from assistant.understanding.intents import (
 )
 from assistant.understanding.intents_guard import HELP_STRONG, HELP_WEAK, INJECTION, OUT_OF_SCOPE, WRITE
 from assistant.understanding.intents_projects import (
+    A_THING,
     ABOUT,
     ACTIVITY,
     ACTOR,
@@ -254,6 +255,13 @@ def project_search(e: Evidence) -> float:
             return DECISIVE_OVER_ENTITIES
         # "any startup hubs in Mülheim?": asks whether something exists, with words beyond the metric
         exists = e.cue(EXISTS) and not e.numeric_shape and e.some_support
+        # "Is there a place in Essen where big companies test ...", "Is there a strategy in Hamm ...?": a
+        # thing with an article, no cue that asks the index for an amount; with no metric named the value
+        # reading is only the overall index, so any words the corpus knows will do
+        thing = e.cue(A_THING) and not e.asks_the_index and (
+            e.some_support or (not e.metric and e.full_support.score > 0))
+        if thing:
+            return RESIDUAL_OVER_VALUE + 0.1  # above a bare place or ranking word in the clause (position 0.68)
         return RESIDUAL_OVER_VALUE if residual or exists else 0.0
     if e.decisive_support:
         return 0.8
