@@ -1081,3 +1081,12 @@ def test_a_thing_asked_for_with_an_article_is_a_project_question(planner: Planne
 def test_open_data_of_a_kind_is_the_open_data_topic(planner: Planner) -> None:
     plan = ask(planner, "Wo finde ich offene Verkehrsdaten aus dem Ruhrgebiet?")
     assert plan.tool_calls[0].args["topic"] == "open_data"
+
+
+@pytest.mark.parametrize("follow_up", ["where is it based?", "Details zum ersten bitte",
+                                       "können andere Kreise beitreten?"])
+def test_a_follow_up_about_the_project_just_shown_stays_with_it(planner: Planner, follow_up: str) -> None:
+    state = ConversationState(intent="project_search", project="ruhrhub", turns=1)
+    plan = ask(planner, follow_up, state)
+    assert plan.intent == "project_info"
+    assert plan.tool_calls[0].args == {"project": "ruhrhub"}

@@ -37,7 +37,8 @@ OWNER = loose_re(r"\bqmuni s\b")
 LEARN_SOURCE_NEAR = loose_re(r"\b(aus|von|vom|from|of|bei)( [a-z0-9]+){0,4} (qmuni|qkreis)\b")
 #: Whether a town takes part in a project: "und ist Dorsten da auch dabei?", "is Herne involved?".
 MEMBERSHIP = loose_re(r"\b(dabei|beteiligt|mitglied\w*|teil davon|mit drin|mitmachen|involved|a member|"
-                      r"part of (it|this|that)|take part|takes part|taking part|participat\w*|on board)\b")
+                      r"part of (it|this|that)|take part|takes part|taking part|participat\w*|on board|"
+                      r"join|beitreten|beitritt|teilnehmen|dazukommen|einsteigen|sign up)\b")
 #: "ein Dashboard wie Essen", "a portal like the one in Dortmund": a town standing for its project.
 LIKE_TOWN = loose_re(r"\b(wie|like) (in |bei |the one in |the ones in |in the )?qmuni\b")
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
@@ -63,7 +64,9 @@ ASPECT = loose_re(
     r"forder\w*|partner\w*|mitglied\w*|lauft|laufen|status|budget|kost\w*|wie lange|seit wann|bis wann|"
     r"beteiligt|betreut|betreibt|leitet|ansprechpartner\w*|kontakt|"
     r"who (runs|leads|funds|is behind|pays|are|is part|operates|manages)|funded|funding|funds|members?|"
-    r"partners?|running|how long|when|budget|cost\w*|part of|involved|operat\w*|manag\w*)\b"
+    r"partners?|running|how long|when|budget|cost\w*|part of|involved|operat\w*|manag\w*|"
+    # where it is: "und wo sitzt der?", "where is it based?"
+    r"wo sitzt|wo sitzen|standort\w*|sitz|adresse|based|located|location|headquarter\w*)\b"
 )
 #: "was ist/macht X", "what is X", "tell me about X", "X?" alone: a question about the named thing.
 ABOUT = loose_re(
@@ -71,7 +74,8 @@ ABOUT = loose_re(
     r"erzahl\w*|infos?|informationen|details|about|uber)\b|^(und |and )?(der |die |das |the )?qproject$"
 )
 #: Pronouns by which a follow-up refers to the project of the last answer.
-PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|it s|this|that|they|their|them)\b")
+PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|it s|this|that|they|their|them)\b"
+                          r"|\b(zum|dem|das|der|den|die) ersten?\b|\bthe first( one)?\b")  # the first one shown
 #: "in Städten, die bei Glasfaser schwach sind", "where fibre is weak"
 WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"

@@ -195,8 +195,11 @@ def project_info(e: Evidence) -> float:
         if e.munis and e.metric and not e.cue(ABOUT) and not e.cue(ASPECT):
             return 0.5  # "Wie steht Essen bei CONNECTED.ESSEN und Glasfaser?": the numbers come first
         return 0.91 if not e.fuzzy_project else 0.89
-    if e.state_project and e.munis and not e.metric and e.cue(MEMBERSHIP) and not e.cue(PROJECT_NOUN):
-        return 0.9  # "und ist Dorsten da auch dabei?": whether a town takes part in the project just shown
+    if e.state_project and not e.projects and not e.metric and e.cue(MEMBERSHIP) and not e.cue(PROJECT_NOUN) \
+            and not e.cue(LIKENESS):
+        # "und ist Dorsten da auch dabei?", "can other towns join?": taking part in the project just shown,
+        # above the like of it elsewhere (0.92) that "other towns" alone would ask for
+        return 0.93
     if e.project_context:
         return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT_NOUN) else 0.0
     if e.cue(ASPECT) and not e.munis and not e.cue(PROJECT) and not e.numeric_shape and e.decisive_support:
