@@ -1090,3 +1090,17 @@ def test_a_follow_up_about_the_project_just_shown_stays_with_it(planner: Planner
     plan = ask(planner, follow_up, state)
     assert plan.intent == "project_info"
     assert plan.tool_calls[0].args == {"project": "ruhrhub"}
+
+
+# --- a reading won on entities alone adds the projects its unexplained words point to -------------------
+def test_words_an_entity_reading_leaves_unexplained_bring_their_projects(planner: Planner) -> None:
+    plan = ask(planner, "which town helps software founders with mentoring and investor contacts?")
+    assert plan.intent not in ("project_search", "project_info")  # the reading itself is not a project one
+    related = plan.tool_calls[-1]
+    assert related.name == "search_projects"
+    assert "mentoring" in related.args["query"]
+    # all places and metric: nothing left unexplained, the answer stays the figure alone
+    assert [c.name for c in ask(planner, "Wie steht Bochum bei Glasfaser?").tool_calls] == ["get_metric"]
+    # a cue that asks the index for an amount is never hedged
+    assert [c.name for c in ask(planner, "Wie viele Haushalte in Bochum haben Glasfaser?").tool_calls] == [
+        "get_metric"]

@@ -13,6 +13,7 @@ found lexically and some content word is left over, so the common path stays wel
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from assistant.core.settings import Settings
@@ -22,7 +23,13 @@ from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
 from assistant.tools.plan import ConversationState, Plan
 from assistant.understanding.entities import EntityFinder
-from assistant.understanding.evidence import PROJECT_INTENTS, SOME_SUPPORT, Evidence
+from assistant.understanding.evidence import (
+    DECISIVE_OVER_ENTITIES,
+    PROJECT_INTENTS,
+    RESIDUAL_WORDS,
+    SOME_SUPPORT,
+    Evidence,
+)
 from assistant.understanding.intents import (
     ABOVE_BELOW,
     BELOW_WORDS,
@@ -64,6 +71,8 @@ from assistant.understanding.similarity import EmbedFn, MetricSimilarity
 from assistant.understanding.turn_projects import ProjectTurn
 from assistant.understanding.turn_scenarios import ScenarioTurn
 
+#: Readings that entities alone can win (no cue of their own): their answers may add related projects.
+_ENTITY_READINGS = frozenset({"value", "compare", "position", "findings", "rank", "unknown_municipality"})
 #: Builders that answer before any place is checked (a refusal, help, weather).
 _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
@@ -78,14 +87,27 @@ class Turn(ProjectTurn, ScenarioTurn):
 
     def plan(self) -> Plan:
         evidence = self.evidence_now = self.evidence()
-        for _, scorer in rank_scorers(evidence):
+        for score, scorer in rank_scorers(evidence):
             if scorer.build not in _NO_PLACE_NOTES:
                 self.note_places(project=scorer.intent in PROJECT_INTENTS)
             builder: Callable[[], Plan | None] = getattr(self, scorer.build)
             found = builder()
             if found is not None:
-                return found
-        return self.fallback()
+                return self.with_related_projects(found, score, evidence)
+        return self.with_related_projects(self.fallback(), 0.0, evidence)
+
+    def with_related_projects(self, plan: Plan, score: float, evidence: Evidence) -> Plan:
+        """A reading won on entities alone (places, a metric, the region: below every cue's score) while
+        words it leaves unexplained are ones the corpus knows: the answer adds the projects those words
+        point to. "Start-ups in Mülheim: gibt es da ein Gründerzentrum?" may be read as Mülheim's start-up
+        value; the Gründerzentrum it asks for is then shown too, instead of being lost. A question that
+        is all places and metric ("Wie schneidet Hagen bei Glasfaser ab?") leaves no such words."""
+        if plan.intent not in _ENTITY_READINGS or score >= DECISIVE_OVER_ENTITIES or evidence.asks_the_index \
+                or evidence.content_words <= RESIDUAL_WORDS or not evidence.some_support:
+            return plan
+        related = call("search_projects", query=self.support_query(keep_metrics=True), municipality=None, kreis=None,
+                       topic=None, k=3)
+        return replace(plan, tool_calls=(*plan.tool_calls, related))
 
     def evidence(self) -> Evidence:
         """The shared evidence the scorers read (corpus support is computed only if one asks)."""
