@@ -104,8 +104,11 @@ for _spec in (
     ToolSpec("get_findings", GetFindingsArgs, impl.get_findings, ("findings",)),
     ToolSpec("describe_method", DescribeMethodArgs, impl.describe_method, ("method",)),
     ToolSpec("list_indicators", ListIndicatorsArgs, impl.list_indicators, ("indicators", "method")),
-    ToolSpec("search_projects", SearchProjectsArgs, impl.search_projects, ("project_search", "projects_for_weak"),
-             project=True),
+    # also the related projects beside a reading won on entities alone (understanding.planner.Turn
+    # .with_related_projects); the first intent stays the one an LLM's call of it is read as
+    ToolSpec("search_projects", SearchProjectsArgs, impl.search_projects,
+             ("project_search", "projects_for_weak", "value", "compare", "position", "findings", "rank",
+              "unknown_municipality"), project=True),
     ToolSpec("suggest_reusable_projects", SuggestReusableProjectsArgs, impl.suggest_reusable_projects,
              ("reusable_projects",), project=True),
     ToolSpec("get_project", GetProjectArgs, project_tools.get_project, ("project_info",), project=True),
