@@ -52,6 +52,8 @@ def test_the_tool_figures_recompute_from_their_scenario(index: DigitalIndex) -> 
     today = figure(index.table, index.registry, changed["ags"], OVERALL)
     assert (changed["default_value"], changed["default_rank"]) == (today["value"], today["rank"])
     assert value["value"] == 80.0
+    # an assumed value is no measurement: it and the index resting on it say so
+    assert (value["provenance"], value["source"], changed["provenance"]) == ("synthetic", "synthetic-demo", "synthetic")
     assert result.fact("new_rank") == changed["rank"]
     assert result.fact("rank_change") == int(today["rank"]) - int(changed["rank"])  # type: ignore[call-overload]
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from assistant.index.registry import Registry
-from assistant.index.scoring import ScoreTable, compute_scores
+from assistant.index.scoring import SYNTHETIC_SOURCE, ScoreTable, compute_scores
 
 #: The largest factor a value scenario accepts: beyond it the question is no longer a plan.
 MAX_FACTOR = 10.0
@@ -41,7 +41,9 @@ class ValueScenario:
 
 
 def with_values(values: pd.DataFrame, changes: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
-    """The long value table with some (ags, indicator) values replaced; the input stays untouched."""
+    """The long value table with some (ags, indicator) values replaced; the input stays untouched.
+    A replaced value is an assumption, not a measurement: it is marked synthetic, with the source of
+    made-up values, so every figure resting on it says so (an aggregate takes its weakest input)."""
     changed = values.copy()
     for ags, by_indicator in changes.items():
         for indicator, value in by_indicator.items():
@@ -50,7 +52,7 @@ def with_values(values: pd.DataFrame, changes: Mapping[str, Mapping[str, float]]
             rows = (changed["ags"].astype(str) == str(ags)) & (changed["indicator"] == indicator)
             if not rows.any():
                 raise KeyError(f"no value for {ags}/{indicator}")
-            changed.loc[rows, "value"] = float(value)
+            changed.loc[rows, ["value", "provenance", "source"]] = [float(value), "synthetic", SYNTHETIC_SOURCE]
     return changed
 
 

@@ -21,6 +21,8 @@ from assistant.index.registry import AREA_IDS, OVERALL, PROVENANCES, Method, Reg
 _PROVENANCE_ORDER = {name: n for n, name in enumerate(reversed(PROVENANCES))}
 SCORE_UNIT = "Index (Ruhr = 100)"
 COMPUTED_SOURCE = "computed"
+#: The source of made-up values: the demonstration data, and the assumed value of a what-if.
+SYNTHETIC_SOURCE = "synthetic-demo"
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,10 @@ from assistant.index.analysis import (
 )
 from assistant.index.names import fold
 from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL, Lang, Municipality
-from assistant.index.scoring import COMPUTED_SOURCE, SCORE_UNIT, figure
+from assistant.index.scoring import COMPUTED_SOURCE, SCORE_UNIT, SYNTHETIC_SOURCE, figure
 from assistant.projects.chunking import inert_text
 from assistant.tools.tool_results import Fact, ProjectSource, ToolResult
 
-SYNTHETIC_SOURCE = "synthetic-demo"
 #: Project fields that are free text from the corpus: always made inert before anyone sees them.
 _TEXT_FIELDS = ("title", "lead", "funding", "reusable", "best_passage", "why", "reason", "status", "scope")
 
