@@ -93,3 +93,21 @@ def test_a_threshold_answer_names_the_bound_and_has_no_untraceable_number(index:
     assert reply.guard is not None
     assert list(reply.guard.untraceable) == []
     assert wrong_numbers(index, reply) == []
+
+
+@pytest.mark.parametrize(("args", "kind"), [
+    ({"municipality": "Herne", "metric": "fibre_households", "value": 120.0}, "invalid_argument"),  # > 100 %
+    ({"municipality": "Herne", "metric": "fibre_households", "factor": -1.0}, "invalid_argument"),
+    ({"municipality": "Herne", "metric": "fibre_households", "value": float("nan")}, "invalid_argument"),
+    ({"municipality": "Gotham", "metric": "fibre_households", "factor": 2.0}, "unknown_municipality"),
+])
+def test_a_bad_value_what_if_is_a_clear_error(index: DigitalIndex, args: dict[str, object], kind: str) -> None:
+    result = Toolbox(index, FakeProjects()).execute(call("what_if_value", **args))
+    assert not result.ok
+    assert result.error_kind == kind
+
+
+def test_a_threshold_that_is_no_number_is_a_clear_error(index: DigitalIndex) -> None:
+    result = Toolbox(index, FakeProjects()).execute(
+        call("rank_municipalities", metric="fibre_households", above=float("nan")))
+    assert result.error_kind == "invalid_argument"

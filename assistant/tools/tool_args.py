@@ -76,9 +76,11 @@ class RankMunicipalitiesArgs(ToolArgs):
     population_class: PopulationClass | None = Field(
         default=None, description="small < 20,000; medium 20,000-50,000; large 50,000-100,000; city >= 100,000."
     )
-    above: float | None = Field(default=None, description="Only municipalities whose value is above this "
-                                "(an indicator in its unit, e.g. 80 for 80 %; an area or the index as a score).")
-    below: float | None = Field(default=None, description="Only municipalities whose value is below this.")
+    above: float | None = Field(default=None, allow_inf_nan=False, description="Only municipalities whose value "
+                                "is above this (an indicator in its unit, e.g. 80 for 80 %; an area or the index "
+                                "as a score).")
+    below: float | None = Field(default=None, allow_inf_nan=False,
+                                description="Only municipalities whose value is below this.")
 
 
 class FindPeersArgs(ToolArgs):
@@ -110,8 +112,10 @@ class WhatIfValueArgs(ToolArgs):
 
     municipality: str = Field(description=MUNICIPALITY_HELP, min_length=1, max_length=100)
     metric: IndicatorId = Field(description="The indicator whose value changes.")
-    factor: float | None = Field(default=None, ge=0, le=10, description="Multiply today's value by this (2 = doubled).")
-    value: float | None = Field(default=None, ge=0, description="Or: the new value in the indicator's unit.")
+    factor: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False,
+                                 description="Multiply today's value by this (2 = doubled).")
+    value: float | None = Field(default=None, ge=0, allow_inf_nan=False,
+                                description="Or: the new value in the indicator's unit.")
 
 
 class GetFindingsArgs(ToolArgs):
