@@ -132,8 +132,7 @@ def value_change(text: str) -> tuple[float | None, float | None, bool]:
     loose = fold_loose(text)
     named = NEW_VALUE.search(loose)
     if named:
-        parts = named.group(1).split()
-        return None, float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0]), False
+        return None, _decimal(named.group(1)), False
     factor = _factor(loose)
     return (2.0, None, True) if factor is None else (factor, None, False)
 
@@ -148,16 +147,21 @@ def thresholds(text: str, percentage: bool) -> dict[str, float]:
     for key, pattern in (("above", THRESHOLD_ABOVE), ("below", THRESHOLD_BELOW)):
         match = pattern.search(loose)
         if match and (match.group(2) or percentage):
-            parts = match.group(1).split()
-            found[key] = float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0])
+            found[key] = _decimal(match.group(1))
     return found
+
+
+def _decimal(number: str) -> float:
+    """A number as the folded text has it: "2 5" was "2,5" or "2.5" (a second part of one or two
+    digits is the decimals); "80" stays 80; "10 000" (a thousands separator) is read as 10."""
+    parts = number.split()
+    return float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0])
 
 
 def _factor(loose: str) -> float | None:
     explicit = EXPLICIT_WEIGHT.search(loose)
     if explicit:
-        parts = explicit.group(1).split()
-        return float(".".join(parts[:2])) if len(parts) > 1 and len(parts[1]) < 3 else float(parts[0])
+        return _decimal(explicit.group(1))
     for pattern, factor in MULTIPLIERS:
         if pattern.search(loose):
             return factor

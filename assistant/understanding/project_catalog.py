@@ -62,6 +62,7 @@ class ProjectCatalog:
         self.names = ProjectNames(names, derived, place_name_keys(registry), words, coined)
         self._keywords: KeywordIndex | None = None
         self._order: list[str] = []
+        self._heads: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -125,7 +126,9 @@ class ProjectCatalog:
 
         def evidence(project: str) -> tuple[int, float]:
             doc = self.docs[project]
-            head = set(query_terms(_head(doc), index.decompounder))
+            head = self._heads.get(project)
+            if head is None:  # the terms of a project's own names, computed once per project
+                head = self._heads[project] = frozenset(query_terms(_head(doc), index.decompounder))
             return len(terms & head) + (2 if topic and topic in doc.topics else 0), scores.get(project, 0.0)
 
         best = max(candidates, key=evidence)

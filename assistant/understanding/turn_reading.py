@@ -123,9 +123,9 @@ class QuestionReading:
         if state.municipalities:
             return list(state.municipalities)
         doc = planner.catalog.docs.get(state.project or "")
-        names = {m.name: m.ags for m in planner.registry.municipalities}
-        towns = [names[n] for n in (doc.municipalities if doc else ()) if n in names]
-        return towns if len(towns) == 1 else []
+        if doc is None or len(doc.municipalities) != 1:  # the corpus validator keeps names canonical
+            return []
+        return [m.ags for m in planner.registry.municipalities if m.name == doc.municipalities[0]]
 
     # --- helpers -----------------------------------------------------------------------------------
     def t(self, de: str, en: str) -> str:
