@@ -106,7 +106,7 @@ def _scope(w: AnswerWriter, r: ToolResult) -> str:
 def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     metric = str(r.data["metric"])
     scope = _scope(w, r)
-    if "above" in r.data or "below" in r.data:
+    if _bounded(r):
         return _threshold(w, r, metric, scope)
     if not r.figures:
         return phrase("rank_empty", w.lang)
@@ -134,6 +134,11 @@ def _rank(w: AnswerWriter, r: ToolResult, intent: str) -> str:
     return "\n".join(lines) + ("\n\n" + " ".join(notes) if notes else "")
 
 
+def _bounded(r: ToolResult) -> bool:
+    """A ranking cut at a value ("über 80 Prozent"), not at the Ruhr average."""
+    return "above" in r.data or "below" in r.data
+
+
 def _threshold(w: AnswerWriter, r: ToolResult, metric: str, scope: str) -> str:
     """"Welche Kommunen liegen bei Glasfaser über 80 Prozent?": how many, then every one of them."""
     bound = phrase("bound_and", w.lang).join(
@@ -154,7 +159,7 @@ def stated_figures(r: ToolResult, intent: str) -> list[Figure]:
     """The figures an answer names: all of them, except for "who is above the Ruhr average?", whose
     answer names only the municipalities above it (the ranking behind it covers all 53)."""
     if r.name == "rank_municipalities" and intent == "above_below" and r.fact("above_average") is not None \
-            and not ("above" in r.data or "below" in r.data):
+            and not _bounded(r):
         ruhr = r.fact("ruhr_average") or 0.0
         return [f for f in r.figures if float(f["value"]) > ruhr]
     return list(r.figures)
