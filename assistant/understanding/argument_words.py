@@ -52,6 +52,12 @@ MULTIPLIERS: Final = (
 #: A what-if about the method, not about a municipality's own value: "wenn Glasfaser doppelt zählt".
 WEIGHT_WORDS: Final = loose_re(r"\b(gewicht\w*|zahl(t|en|te|ten)|zaehl\w*|count\w*|weigh\w*|matter\w*|wichtig\w*|"
                                r"einfliess\w*|eingehen|berucksichtig\w*|mitzahl\w*|rolle|role)\b")
+#: "ohne die nur angenommenen Indikatoren", "if we left out the estimated indicators": every indicator whose
+#: values are not published (status in index_data/indicators.csv) leaves the index, a what-if on the data's basis.
+UNPUBLISHED_LEFT_OUT: Final = loose_re(
+    r"\b(ohne|without|weglass\w*|wegliess\w*|weg ?lassen|rausnehm\w*|ausklammer\w*|ausschliess\w*|exclud\w*|"
+    r"left out|leave out|leaving out|drop\w*|ignor\w*)\b.{0,60}\b(angenommen\w*|geschatzt\w*|synthetisch\w*|"
+    r"nicht veroffentlicht\w*|unveroffentlicht\w*|assumed|estimated|synthetic|unpublished|not published|made up)\b")
 #: A new value named outright: "auf 80 Prozent", "to 80 %", "reached 90 percent".
 NEW_VALUE: Final = loose_re(r"\b(?:auf|to|at|reach\w*|erreich\w*|von|of) (\d+(?: \d+)?) ?(?:%|prozent|percent|pct)")
 #: A value threshold: "über 80 Prozent", "weniger als 2 %", "more than 50 percent", "unter 90 Punkten".

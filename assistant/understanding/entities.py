@@ -93,7 +93,7 @@ class EntityFinder:
             t.key in DOMAIN_CUES for t in tokens
         )
         places.extend(self.place_finder.ambiguous(tokens, pending, owner, cue))
-        places.extend(self.place_finder.fuzzy(tokens, owner))
+        places.extend(self.place_finder.fuzzy(tokens, owner, bool(metrics)))
         metrics.extend(self.metric_finder.fuzzy(tokens, owner))
         metrics = self.metric_finder.refine(tokens, owner, metrics)
         if self.projects:

@@ -91,6 +91,9 @@ class Evidence:
     #: whether the words name one of the named towns' own projects by its title, aliases or topic
     #: ("ein Klimaprojekt wie Hagen", "smart city model projects like Oberhausen's")
     own_project_fn: Callable[[], bool] = field(default=lambda: False, repr=False)
+    #: every named town takes part in the project of the last answer (a member, in its Kreis, or the whole region):
+    #: "and how much of the funding went to Schwerte?" after DOS 2030 asks about that project, not for others
+    towns_in_state_project: bool = False
 
     def cue(self, pattern: object) -> bool:
         return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]

@@ -63,13 +63,18 @@ DEFINITION = any_of(r"^(und )?(was|what) (ist|sind|is|are) (ein |eine |der |die 
                  # "What does 'business gigabit access' actually measure?", "Was misst der Indikator X?"
                  r"^(und )?(what|was) (does|dos|do|misst|messen|bedeutet|means?) (\w+ ){0,3}qmetric"
                  r"( \w+)?( (measure|mean|bedeuten|messen))?$",
-                 r"^(und )?(what|was) (does|dos|do) qmetric (\w+ )?(measure|mean)$")
+                 r"^(und )?(what|was) (does|dos|do) qmetric (\w+ )?(measure|mean)$",
+                 # "What does the digital start-ups indicator actually count?", "Was zählt der Indikator X genau?"
+                 r"^(und )?(what|was) (does|dos|do) (\w+ ){0,3}qmetric( \w+){0,3} (measure|mean|count|cover|include|"
+                 r"capture|track)\b",
+                 r"^(und )?was (misst|messen|zahlt|erfasst|umfasst|beschreibt) (\w+ ){0,3}qmetric( \w+){0,2}$")
 INDICATORS = any_of(
     r"\bwelche (indikatoren|kennzahlen|kennziffern|messgrossen|bereiche|dimensionen|teilindizes|metriken|"
     r"themenfelder|merkmale|werte|daten)\b",
     r"\b(liste|list|uberblick|ubersicht|overview)( uber| der| aller| of| of all| all| the)* "
     r"(indikatoren|kennzahlen|indicators|metrics|bereiche|areas)\b",
-    r"\b(which|what) (indicators|metrics|areas|dimensions|measures|kpis)\b",
+    r"\b(which|what) (four |twelve |\d+ )?(indicators|metrics|areas|dimensions|measures|kpis)\b",
+    r"\bwelche (vier |zwolf |\d+ )(indikatoren|kennzahlen|bereiche|dimensionen)\b",
     r"\bwhat do(es)? (you|the index) measure\b",
     r"\balle (indikatoren|kennzahlen|bereiche)\b", r"\ball (the )?(indicators|metrics)\b",
     r"\b(indikatoren|kennzahlen|indicators) (gibt es|hat der|does the|are there|in the|im bereich)\b",
@@ -88,7 +93,9 @@ FINDINGS = any_of(
     r"\b(metropolregion\w*|metropolitan|metropolen|andere\w* regionen|other regions|regionen im vergleich|"
     r"handlungsfeld\w*|handlungsempfehlung\w*|empfehlungen|empfiehlt|recommendations?|recommends?|kernergebnis\w*|"
     r"ergebnisse|key findings|findings|kernaussage\w*|vorreiter|frontrunners?|front runners?|studie|study|"
-    r"iw consult|veroffentlich\w*|published|publication|pressemitteilung|press release)\b",
+    r"iw consult|veroffentlich\w*|published|publication|pressemitteilung|press release|results|"
+    # what stands out in the index as a whole: "anything surprising in the results?"
+    r"surpris\w*|uberrasch\w*|bemerkenswert\w*|remarkable|notable|stands? out|sticks? out)\b",
     r"\bwer hat (den|die|das) (qmetric|index|studie|ranking) (erstellt|gemacht|beauftragt|durchgefuhrt|erarbeitet)\b",
     r"\bwho (made|created|commissioned|conducted|built|published)\b",
 )
@@ -98,6 +105,10 @@ REGION_WORDS: Final = frozenset(
 )
 
 # --- municipality-centred intents ----------------------------------------------------------------
+#: The mark of a hypothesis. A method question that names weights ("Wie wird der Index berechnet – sind alle
+#: Indikatoren gleich gewichtet?") asks how it is, not what would be: without one of these it is no what-if.
+HYPOTHETICAL = loose_re(r"\b(wenn|falls|if|would|ware|waren|wurde|wurden|hatte|hatten|angenommen|suppose\w*|assum\w*|"
+                        r"imagine|stell dir vor|ohne|without|excluding|mal|doppelt\w*|double\w*|halb\w*|half)\b")
 WHAT_IF = any_of(
     r"\bwas (ware|wurde|passiert|passierte|geschieht|andert sich)\b.{0,60}\b(wenn|falls|bei|ohne)\b",
     r"\bwas wenn\b", r"\bangenommen\b", r"\bwie (sahe|sieht|ware)\b.{0,50}\b(aus )?(wenn|falls|ohne)\b",
@@ -135,8 +146,9 @@ _PROJECT_NOUNS = (
     r"\b(projekt|projekte|projekten|projekts|project|projects|initiative|initiativen|initiatives|vorhaben|"
     r"modellprojekt\w*|leuchtturmprojekt\w*|pilotprojekt\w*|smart city projekt\w*|use cases?|anwendungsfall|"
     r"anwendungsfalle|losungen|solutions|massnahmen|programme|best practices?|praxisbeispiel\w*|vorzeigeprojekt\w*|"
-    r"angebote|angeboten)\b",
-    r"\bsmart (city|region|cities)\b", r"\bbeispiele? (fur|zu|aus|von)\b", r"\bexamples? (of|for)\b",
+    r"angebote|angeboten|partnerships?|partnerschaft\w*|kooperation\w*|cooperations?|collaborations?)\b",
+    r"\bsmart (city|region|cities)\b", r"\bbeispiele? (fur|zu|aus|von)\b", r"\bexamples? (of|for|from)\b",
+    r"\b(showcases?|showcase examples|vorzeigebeispiel\w*|leuchtturm\w*)\b",
 )
 #: Words that name projects ("Projekte", "use cases", "Beispiele für"): after a project answer they ask for
 #: other projects, while "who runs it?" asks about the one just shown.
@@ -145,7 +157,11 @@ PROJECT = any_of(*_PROJECT_NOUNS, r"\bwer (macht|arbeitet|betreibt|nutzt|setzt)\
               r"\bwho (is doing|does|works|is working|uses|runs)\b")
 EXPLAIN = any_of(
     r"\b(warum|wieso|weshalb|weswegen|why|erklar\w*|explain\w*|begrund\w*|grunde|reasons?|ursache\w*|"
-    r"woran liegt|treiber|drivers?|schwachstellen|schwachpunkte|weak (spots|points))\b",
+    r"woran liegt|treiber|schwachstellen|schwachpunkte|weak (spots|points))\b",
+    # "the drivers of Hagen's score", not "drivers keep circling for a spot"
+    r"\bdrivers? (of|behind|for)\b",
+    # "What's holding Hamminkeln back?", "Was bremst Herne aus?"
+    r"\bhold\w* (qmuni\w* |\w+ ){0,3}back\b", r"\bbrems\w*\b.{0,40}\baus\b", r"\bhalt\w* .{0,40}\bzuruck\b",
     r"\bhow come\b", r"\bwhat (drives|makes|explains|pulls|holds)\b", r"\bwas (zieht|treibt)\b",
     # "Wie kommt der Infrastrukturwert von Alpen zustande?", "how is Hagen's score made up?"
     r"\bwie kommt .{0,50}\bzustande\b", r"\bsetzt sich .{0,50}\bzusammen\b", r"\bzusammengesetzt\b",
@@ -179,6 +195,9 @@ PROFILE = any_of(
     r"\b(werte|zahlen|kennzahlen|kennziffern|ergebnisse|daten|numbers|figures|results|stats|statistics|values|data) "
     r"(von|fur|zu|uber|for|of|on)( the)? qmuni\b",
     r"\bqmuni s (results|numbers|figures|values|data|stats|scores)\b",
+    # "wie Dinslaken dasteht – in allen Bereichen", "how Mülheim performs across the four areas"
+    r"\b(in|across|over|uber) (all |allen |alle |the |den |its |seinen |ihren )?(four |vier )?"
+    r"(bereichen|bereiche|areas|dimensions|dimensionen|teilbereichen|handlungsfeldern)\b",
     r"\balles (uber|zu|von)\b", r"\balle (werte|kennzahlen|indikatoren|zahlen|daten|ergebnisse) (von|fur|zu|uber)\b",
     r"\btell me about\b", r"\ball (the )?(values|indicators|figures|numbers|data|results) (for|of|on)\b",
     r"\bwhat do you know about\b", r"\bwas weisst du uber\b", r"\berzahl\w* (mir )?(was |etwas |mehr )?(uber|von)\b",
@@ -226,6 +245,8 @@ POSITION = any_of(
     r"\b(platz|platze|platzier\w*|rang|range|rangplatz|position|tabellenplatz|ranking|rangliste|tabelle|rank|ranked|"
     r"ranks|place|standing|wievielte\w*|stelle)\b",
     r"\bwo (steht|liegt|landet|rangiert|befindet sich) qmuni\b", r"\bwhere (does|is|do) qmuni\b",
+    # the town speaking of itself ("bei uns in Werne – wo stehen wir bei den Start-ups?")
+    r"\bwo (stehen|liegen|landen|rangieren) wir\b", r"\bwhere (do|are) we (stand|rank|come in|land)\b",
     r"\bunter den (top|besten|ersten)\b", r"\b(among|in) the (top|best|bottom)\b", r"\bin den top\b",
 )
 #: Asks how much: "Wie viel schnelles Internet hat Herne?", "how many", "what share". Only the index

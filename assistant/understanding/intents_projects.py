@@ -41,6 +41,9 @@ MEMBERSHIP = loose_re(r"\b(dabei|beteiligt|mitglied\w*|teil davon|mit drin|mitma
                       r"join|beitreten|beitritt|teilnehmen|dazukommen|einsteigen|sign up)\b")
 #: "ein Dashboard wie Essen", "a portal like the one in Dortmund": a town standing for its project.
 LIKE_TOWN = loose_re(r"\b(wie|like) (in |bei |the one in |the ones in |in the )?qmuni\b")
+#: "wie den Glasfaserausbau in Bochum", "like the one in Essen", "wie die aus Hagen": a town's own project,
+#: described, as the model of a likeness (the town is where the model is, not where to look)
+LIKE_TOWN_PROJECT = loose_re(r"\b(wie|like) (der|die|das|den|dem|the) (\w+ ){0,2}(in|von|aus|bei|of|from) qmuni\b")
 #: "etwas wie Smart City Bochum", "ähnliche Plattform wie der Digital Campus", "something like X"
 SIMILAR_TO = loose_re(
     r"\b(etwas|was|sowas|so etwas|something|anything|projekte?|projects?|initiative\w*|sachen|dinge|angebote?)"
@@ -79,7 +82,9 @@ PROJECT_PRONOUN = loose_re(r"\b(es|das|dies|dieses|dieser|diese|dort|da|it|its|i
 #: "in Städten, die bei Glasfaser schwach sind", "where fibre is weak"
 WEAK_AT = loose_re(
     r"\b(schwach\w*|schlecht\w*|hinten|nachholbedarf|ruckstand|ruckstandig\w*|abgehangt\w*|aufholbedarf|"
-    r"hinterher\w*|nachzugler\w*|wenig|wenige|kaum|weak\w*|lagging|lag|behind|poor\w*|worst|low|few|hardly|barely)\b"
+    r"hinterher\w*|nachzugler\w*|wenig|wenige|wenigsten|kaum|weak\w*|lagging|lag|behind|poor\w*|worst|low|few|hardly|"
+    # the superlatives of the same: "the towns where the fewest companies use AI", "mit dem geringsten Anteil"
+    r"barely|fewest|lowest|least|smallest|niedrigst\w*|geringst\w*|schlechtest\w*)\b"
 )
 #: Asking for help or for examples from others: "Ansätze, die helfen könnten", "anything we could look at".
 HELP_SEEK = loose_re(

@@ -188,10 +188,15 @@ class PlaceFinder:
         return token.capitalised or local
 
     # --- typos and near misses ---------------------------------------------------------------------
-    def fuzzy(self, tokens: tuple[Token, ...], owner: dict[int, str]) -> list[PlaceMention]:
-        """Misspelt place names close enough to read as the place ("Gelsenkirchn")."""
+    def fuzzy(self, tokens: tuple[Token, ...], owner: dict[int, str], cue: bool = False) -> list[PlaceMention]:
+        """Misspelt place names close enough to read as the place ("Gelsenkirchn"). A lower-case word is never
+        read as a misspelt place outside the region ("bei manchen Kommunen" is not München), and a misspelt
+        town whose name is also a common noun ("Dateln") counts under the rule of `ambiguous`: capitalised,
+        with a metric in the question and no article before it ("das Wettter" stays the weather)."""
         found = []
-        for i, token, target, score in self._closest(tokens, owner):
+        for i, token, target, score in self._closest(tokens, owner, ambiguous=cue):
+            if target is not None and target.kind == "outside" and not token.capitalised:
+                continue
             if target is not None and score >= FUZZY_PLACE:
                 found.append(PlaceMention(target.kind, target.value, target.name, token.text, token.start, token.end,
                                           fuzzy=True))
@@ -208,25 +213,26 @@ class PlaceFinder:
         return tuple(misses)
 
     def _closest(
-        self, tokens: tuple[Token, ...], owner: dict[int, str]
+        self, tokens: tuple[Token, ...], owner: dict[int, str], ambiguous: bool = False
     ) -> Iterator[tuple[int, Token, PlaceTarget | None, float]]:
         """Each unclaimed token that could be a misspelt place, with its closest place and score.
         Lazy, so a caller that claims a token in `owner` is seen by the following ones."""
         for i, token in enumerate(tokens):
             if i in owner or not self._fuzzy_candidate(token):
                 continue
-            target, score = self._best_place(token.key)
+            noun = i > 0 and tokens[i - 1].key in NEGATIVE_BEFORE
+            target, score = self._best_place(token.key, ambiguous=ambiguous and token.capitalised and not noun)
             yield i, token, target, score
 
     def _fuzzy_candidate(self, token: Token) -> bool:
         key = token.key
         return len(key) >= 5 and not key.isdigit() and key not in self.common and key.rstrip("s") not in self.common
 
-    def _best_place(self, key: str) -> tuple[PlaceTarget | None, float]:
+    def _best_place(self, key: str, ambiguous: bool = False) -> tuple[PlaceTarget | None, float]:
         best: tuple[PlaceTarget | None, float] = (None, 0.0)
         for pool in (self._single, self._outside_single):
             for candidate, target in pool.items():
-                if candidate[0] != key[0] or candidate in AMBIGUOUS_STRONG | AMBIGUOUS_WEAK:
+                if candidate[0] != key[0] or (candidate in AMBIGUOUS_STRONG | AMBIGUOUS_WEAK and not ambiguous):
                     continue
                 score = fuzz.ratio(key, candidate)
                 if score > best[1]:

@@ -128,8 +128,17 @@ class Turn(ProjectTurn, ScenarioTurn):
             full_support_fn=lambda: catalog.support(self.support_query(keep_metrics=True)),
             local_fn=lambda: self.in_named_town(evidence.support.project),
             own_project_fn=lambda: self._described_project(named_only=True) is not None,
+            towns_in_state_project=self.towns_in_state_project(),
         )
         return evidence
+
+    def towns_in_state_project(self) -> bool:
+        doc = self.planner.catalog.docs.get(self.state.project or "")
+        if doc is None or not self.munis:
+            return False
+        towns = [self.registry.municipality(m) for m in self.munis]
+        return all(t.name in doc.municipalities or (doc.kreis is not None and t.kreis == doc.kreis)
+                   or (doc.scope == "region" and not doc.municipalities) for t in towns)
 
     def in_named_town(self, project: str | None) -> bool:
         """Whether a project (the one the question's words support best) belongs to a town it names."""

@@ -37,6 +37,7 @@ from assistant.understanding.intents import (
     EXPLAIN,
     FINDINGS,
     HOW_THEY_DO,
+    HYPOTHETICAL,
     INDICATORS,
     METHOD,
     PEERS,
@@ -47,6 +48,7 @@ from assistant.understanding.intents import (
     RANK,
     STANDING,
     WHAT_IF,
+    loose_re,
 )
 from assistant.understanding.intents_guard import HELP_STRONG, HELP_WEAK, INJECTION, OUT_OF_SCOPE, WRITE
 from assistant.understanding.intents_projects import (
@@ -63,6 +65,7 @@ from assistant.understanding.routing_projects import (
 )
 
 Score = Callable[[Evidence], float]
+_COMPUTED = loose_re(r"\b(berechn\w*|gewicht\w*|calculat\w*|comput\w*|weight\w*)\b")
 
 
 
@@ -119,9 +122,10 @@ def outside_place(e: Evidence) -> float:
 def indicators(e: Evidence) -> float:
     """"Welche Indikatoren gibt es?"; also "what does the index measure?": the definition of the index
     as a whole is the list of what it is made of."""
-    if e.munis:
+    if e.munis or not (e.cue(INDICATORS) or (e.cue(DEFINITION) and e.metric == OVERALL)):
         return 0.0
-    return 0.9 if e.cue(INDICATORS) or (e.cue(DEFINITION) and e.metric == OVERALL) else 0.0
+    # "Wie wird der Index berechnet – sind alle Indikatoren gleich gewichtet?" asks for the method first
+    return 0.86 if e.cue(METHOD) and e.cue(_COMPUTED) and not e.cue(DEFINITION) else 0.9
 
 
 def method(e: Evidence) -> float:
@@ -176,7 +180,9 @@ def compare(e: Evidence) -> float:
 
 
 def what_if(e: Evidence) -> float:
-    return 0.92 if e.cue(WHAT_IF) else 0.0
+    if not e.cue(WHAT_IF) or (e.cue(METHOD) and not e.cue(HYPOTHETICAL)):
+        return 0.0
+    return 0.92
 
 
 def followup(e: Evidence) -> float:

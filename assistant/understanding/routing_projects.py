@@ -36,6 +36,7 @@ from assistant.understanding.intents_projects import (
     LEARN_SOURCE_NEAR,
     LEARN_VERB,
     LIKE_TOWN,
+    LIKE_TOWN_PROJECT,
     LIKENESS,
     MEMBERSHIP,
     OWNER,
@@ -75,7 +76,7 @@ def similar_projects(e: Evidence) -> float:
             and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE) or e.cue(SIMILAR_TO)) and not e.cue(ASPECT):
         return 0.92  # "Gibt es Vergleichbares woanders?" after a project answer: the like of that project
     # "Hat irgendwer sonst ein Smart-City-Dashboard wie Essen?": a town's project, asked for elsewhere
-    like_town = e.cue(LIKE_TOWN) and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
+    like_town = (e.cue(LIKE_TOWN) or e.cue(LIKE_TOWN_PROJECT)) and (e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
     if not e.cue(SIMILAR_TO) and not like_town:
         return 0.0
     if e.projects:
@@ -84,7 +85,8 @@ def similar_projects(e: Evidence) -> float:
     described = e.metric or e.topic or e.strong_support or (e.some_support and e.cue(ALTERNATIVE)) \
         or (like_town and e.some_support and e.local_support) \
         or (like_town and e.names_own_project)  # the words fit that town's own project
-    places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE) or e.cue(ALTERNATIVE))
+    places = e.munis and (e.kreise or e.population_class or e.munis >= 2 or e.cue(ELSEWHERE) or e.cue(ALTERNATIVE)
+                          or e.cue(LIKE_TOWN_PROJECT))
     # "like the Ennepe-Ruhr-Kreis fibre programme but in Kreis Wesel": one Kreis's project, another Kreis
     return 0.9 if described and (places or e.kreise >= 2) else 0.0
 
@@ -111,6 +113,9 @@ def project_info(e: Evidence) -> float:
         # "und ist Dorsten da auch dabei?", "can other towns join?": taking part in the project just shown,
         # above the like of it elsewhere (0.92) that "other towns" alone would ask for
         return 0.93
+    if e.state_project and e.towns_in_state_project and e.cue(PROJECT_FACT) and not e.metric \
+            and not e.cue(PROJECT_NOUN) and not e.projects:
+        return 0.9  # "and how much of the funding went to Schwerte?": a fact of the project shown, for one of its towns
     if e.project_context:
         return 0.9 if (e.cue(ASPECT) or e.cue(PROJECT_PRONOUN)) and not e.cue(PROJECT_NOUN) else 0.0
     if e.cue(ASPECT) and not e.munis and not e.cue(PROJECT) and not e.numeric_shape and e.decisive_support:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from assistant.index.names import fold_loose
 from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL
 from assistant.tools.plan import Plan
-from assistant.understanding.argument_words import WEIGHT_WORDS
+from assistant.understanding.argument_words import UNPUBLISHED_LEFT_OUT, WEIGHT_WORDS
 from assistant.understanding.intents import WHAT_IF, loose_re
 from assistant.understanding.plan_args import call, value_change, weights
 from assistant.understanding.turn import TurnBase
@@ -28,6 +28,8 @@ class ScenarioTurn(TurnBase):
         if len(self.munis) == 1 and metric in INDICATOR_IDS and not WEIGHT_WORDS.search(fold_loose(self.text)):
             return self.what_if_value(metric)
         area_weights, indicator_weights, assumed = weights(self.text, self.metrics, self.registry)
+        if not (area_weights or indicator_weights) and UNPUBLISHED_LEFT_OUT.search(fold_loose(self.text)):
+            indicator_weights = {i.id: 0.0 for i in self.registry.indicators if i.status != "published"}
         if not (area_weights or indicator_weights) and _EQUAL_WEIGHTS.search(self.skeleton):
             area_weights = dict.fromkeys(AREA_IDS, 1.0)  # "all areas equal": every area at weight 1, said outright
         if not (area_weights or indicator_weights or self.munis or self.metrics):
