@@ -118,7 +118,8 @@ CASES: list[tuple[str, str, list[str], str | None, list[str], dict[str, Any]]] =
     ("if research counted three times", "what_if", [], "forschung", ["what_if_weights"],
      {"area_weights": {"forschung": 3.0}}),
     ("Was wäre ohne Forschung?", "what_if", [], "forschung", ["what_if_weights"], {"area_weights": {"forschung": 0.0}}),
-    ("Wie wird der Index berechnet?", "method", [], None, ["describe_method"], {}),
+    # the plan keeps the overall index it names (the method text answers; no indicator list is added)
+    ("Wie wird der Index berechnet?", "method", [], "overall", ["describe_method"], {}),
     ("Was bedeutet gigabit_business?", "method", [], "gigabit_business", ["list_indicators"],
      {"area": "infrastruktur"}),
     ("Wie sind die Bereiche gewichtet?", "method", [], None, ["describe_method"], {"topic": "weights"}),

@@ -140,3 +140,25 @@ def test_a_project_fact_for_one_of_its_towns_stays_with_the_project_shown(planne
     assert project_of(ask(planner, "and how much of the funding went to Schwerte?", shown)) == "dos-2030"
     # a town the project does not cover asks for projects there
     assert ask(planner, "and who funds that in Duisburg?", shown).intent != "project_info"
+
+
+@pytest.mark.parametrize("question", [
+    "Wir in Herne: unsere Bürger wollen Schlaglöcher online melden. Hat schon jemand eine App dafür?",
+    "We're in Hattingen and want sensors for free parking spaces. Does anyone run something like that?",
+])
+def test_the_askers_own_town_is_no_filter_when_they_ask_whether_anyone_did_it(planner: Planner,
+                                                                            question: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "project_search"
+    assert plan.tool_calls[0].args["municipality"] is None
+
+
+def test_a_town_named_in_a_project_search_still_filters_it(planner: Planner) -> None:
+    plan = ask(planner, "Welche Projekte zu Luftqualität gibt es in Gelsenkirchen?")
+    assert plan.tool_calls[0].args["municipality"] == "Gelsenkirchen"
+
+
+def test_a_method_question_about_the_overall_score_keeps_the_overall_index(planner: Planner) -> None:
+    plan = ask(planner, "How are the indicators weighted in the overall score?")
+    assert (plan.intent, plan.metric) == ("method", "overall")
+    assert [c.name for c in plan.tool_calls] == ["describe_method"]

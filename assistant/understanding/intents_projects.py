@@ -87,6 +87,11 @@ WEAK_AT = loose_re(
     r"barely|fewest|lowest|least|smallest|niedrigst\w*|geringst\w*|schlechtest\w*)\b"
 )
 #: Asking for help or for examples from others: "Ansätze, die helfen könnten", "anything we could look at".
+#: The asker's own town: "Wir in Marl: ...", "We're in Witten and ...", "bei uns in Werne".
+OWN_TOWN = loose_re(r"\b(wir|we|we re|uns|us)( sind| are)?( hier)? (in|aus|bei|from) qmuni\b|\bour town qmuni\b")
+#: Someone else who may have done it: "Hat schon jemand eine App ...?", "Does anyone use sensors ...?"
+SOMEONE = loose_re(r"\b(jemand|irgendwer|irgendjemand|anyone|anybody|someone|somebody|"
+                   r"any (city|town|place|municipality))\b")
 HELP_SEEK = loose_re(
     r"\b(helfen|hilft|weiterhelfen|ansatze|ideen|vorbilder|beispiele|tipps|help|helps|ideas|approaches|examples|"
     r"could look at|can look at|schon jemand|hat jemand|has anyone|has anybody|did anyone|anyone done)\b"

@@ -53,7 +53,14 @@ from assistant.understanding.intents import (
     loose_re,
 )
 from assistant.understanding.intents_guard import FAKE_ROLE
-from assistant.understanding.intents_projects import HELP_SEEK, LEARN_VERB, OF_THOSE, PROJECT_PRONOUN
+from assistant.understanding.intents_projects import (
+    HELP_SEEK,
+    LEARN_VERB,
+    OF_THOSE,
+    OWN_TOWN,
+    PROJECT_PRONOUN,
+    SOMEONE,
+)
 from assistant.understanding.places import CONTAINING_PLACES
 from assistant.understanding.plan_args import (
     call,
@@ -182,7 +189,9 @@ class Turn(ProjectTurn, ScenarioTurn):
             calls.append(call("list_indicators", area=self.area_of(metric)))
         if not metric or topic_name not in ("overview", "scores"):
             calls.append(call("describe_method", topic=topic_name))
-        return self.make("method", calls, self.munis, metric)
+        # "How are the indicators weighted in the overall score?" is about the overall index: the plan says so,
+        # though the method text, not an indicator list, answers it
+        return self.make("method", calls, self.munis, self.named_metric)
 
     def reuse(self) -> Plan | None:
         if not REUSE.search(self.skeleton) and not (LEARN_VERB.search(self.skeleton) and self.state.project):
@@ -210,7 +219,10 @@ class Turn(ProjectTurn, ScenarioTurn):
         municipality = self.name(munis[0]) if munis else None
         query = query_text(self.ents, extra_filler=INTENT_WORDS) or municipality or self.text
         kreis = self.kreise[0] if self.kreise else None
-        if anywhere or (self.region and municipality and not kreis and HELP_SEEK.search(self.skeleton)):
+        # "Wir in Marl: ... Hat schon jemand eine App ...?": the town is who asks, the answer may come from anywhere
+        asks_others = OWN_TOWN.search(self.skeleton) and SOMEONE.search(self.skeleton)
+        helped_from_region = self.region and HELP_SEEK.search(self.skeleton)
+        if anywhere or (municipality and not kreis and (asks_others or helped_from_region)):
             municipality = kreis = None
         elif len(self.munis) >= 2 and not kreis:
             # "Hochschulen aus Bochum, Dortmund und Gelsenkirchen forschen ...": the first town is no filter
