@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.tools.plan import ConversationState, Plan
+from assistant.understanding.intents_index import index_family
 from assistant.understanding.planner import Planner
 from tests.test_routing import ask, planner, project_of
 
@@ -162,3 +163,48 @@ def test_a_method_question_about_the_overall_score_keeps_the_overall_index(plann
     plan = ask(planner, "How are the indicators weighted in the overall score?")
     assert (plan.intent, plan.metric) == ("method", "overall")
     assert [c.name for c in plan.tool_calls] == ["describe_method"]
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Gelsenkirchen ist ja Modellprojekt Smart Cities – liegt die Stadt bei Glasfaser trotzdem unter dem Schnitt?",
+     "above_below"),
+    ("Bochum hat viele Projekte. Wo steht Bochum bei Glasfaser im Ranking?", "position"),
+    # the question's own clause asks for projects: they stay first
+    ("Wie steht Bochum bei Glasfaser – welche Projekte gibt es dort?", "project_search"),
+])
+def test_project_words_in_a_clause_of_context_do_not_outweigh_the_question_itself(
+        planner: Planner, question: str, intent: str) -> None:
+    assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Which components make up the index, and what is included in each?", "indicators"),
+    ("What is the index made of?", "indicators"),
+    ("Was genau umfasst der Index?", "indicators"),
+    ("Sind die Zahlen im Index belastbar?", "method"),
+    ("How reliable are the figures in this index?", "method"),
+    ("Which topics does the index cover?", "indicators"),
+])
+def test_a_question_about_the_index_itself_is_read_by_its_words(planner: Planner, question: str,
+                                                               intent: str) -> None:
+    assert ask(planner, question).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "Welche Stadt hat ein Dashboard mit Smart-City-Kennzahlen?",
+    "Wie zuverlässig sind die Zahlen für Herne?",
+])
+def test_index_words_beside_a_project_or_a_town_are_not_a_question_about_the_index(planner: Planner,
+                                                                                  question: str) -> None:
+    assert ask(planner, question).intent not in {"indicators", "findings"}
+
+
+@pytest.mark.parametrize(("skeleton", "family"), [
+    ("what is the qmetric made of", "indicators"),
+    ("wie belastbar sind die zahlen im qmetric", "method"),
+    ("what are the main conclusions of the study", "findings"),
+    ("woher kommen die fordergelder fur das projekt", None),  # no word makes it about the index
+    ("wie geht es dir", None),
+])
+def test_the_family_of_a_question_about_the_index_is_told_by_its_words(skeleton: str, family: str | None) -> None:
+    assert index_family(skeleton) == family

@@ -94,6 +94,12 @@ class Evidence:
     #: every named town takes part in the project of the last answer (a member, in its Kreis, or the whole region):
     #: "and how much of the funding went to Schwerte?" after DOS 2030 asks about that project, not for others
     towns_in_state_project: bool = False
+    #: the question's own clause, after one of context ("" if there is none), and whether the project words are
+    #: only in the context: "Gelsenkirchen ist ja Modellprojekt Smart Cities – liegt die Stadt unter dem Schnitt?"
+    focus: str = ""
+    #: the family of a question about the index itself, by its words (`intents_index.index_family`)
+    index_family: str | None = None
+    project_words_in_context_only: bool = False
 
     def cue(self, pattern: object) -> bool:
         return bool(pattern.search(self.skeleton))  # type: ignore[attr-defined]
@@ -117,6 +123,11 @@ class Evidence:
     def full_support(self) -> Support:
         """Corpus support of the content words including metric words (computed only when asked)."""
         return self.full_support_fn()
+
+    @property
+    def focus_asks_a_number(self) -> bool:
+        """The question's own clause asks what only the index answers (an average, a rank, a comparison, an amount)."""
+        return any(p.search(self.focus) for p in (ABOVE_BELOW, COMPARE_AVERAGE, COMPARE, POSITION, RANK, QUANTITY))
 
     @property
     def numeric_shape(self) -> bool:

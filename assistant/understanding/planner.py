@@ -53,6 +53,7 @@ from assistant.understanding.intents import (
     loose_re,
 )
 from assistant.understanding.intents_guard import FAKE_ROLE
+from assistant.understanding.intents_index import index_family
 from assistant.understanding.intents_projects import (
     HELP_SEEK,
     LEARN_VERB,
@@ -136,6 +137,9 @@ class Turn(ProjectTurn, ScenarioTurn):
             local_fn=lambda: self.in_named_town(evidence.support.project),
             own_project_fn=lambda: self._described_project(named_only=True) is not None,
             towns_in_state_project=self.towns_in_state_project(),
+            focus=self.focus if self.focus_start else "",
+            index_family=index_family(self.skeleton),
+            project_words_in_context_only=self.project_words_in_context_only(),
         )
         return evidence
 
@@ -172,15 +176,21 @@ class Turn(ProjectTurn, ScenarioTurn):
             return self.projects_elsewhere()
         return self.projects(force=True)
 
-    def indicators(self) -> Plan | None:
+    def indicators(self, by_words: bool = False) -> Plan | None:
         whole_index = DEFINITION.search(self.skeleton) and self.named_metric == OVERALL  # "what does the index measure"
-        if not (INDICATORS.search(self.skeleton) or whole_index) or self.munis:
+        if not (INDICATORS.search(self.skeleton) or whole_index or by_words) or self.munis:
             return None
         area = self.area_of(self.named_metric) if self.named_metric in AREA_IDS else None
         return self.make("indicators", [call("list_indicators", area=area)], metric=area)
 
-    def method(self) -> Plan | None:
-        if not (METHOD.search(self.skeleton) or (DEFINITION.search(self.skeleton) and not self.munis)):
+    def indicators_by_words(self) -> Plan | None:
+        return self.indicators(by_words=True)
+
+    def method_by_words(self) -> Plan | None:
+        return self.method(by_words=True)
+
+    def method(self, by_words: bool = False) -> Plan | None:
+        if not (METHOD.search(self.skeleton) or (DEFINITION.search(self.skeleton) and not self.munis) or by_words):
             return None
         metric = self.named_metric if self.named_metric != OVERALL else None
         topic_name = method_topic(self.skeleton)

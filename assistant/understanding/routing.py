@@ -134,6 +134,20 @@ def method(e: Evidence) -> float:
     return 0.88 if e.cue(DEFINITION) and not e.munis else 0.0
 
 
+#: Below every phrase cue, above the region's findings (0.64) and the weak corpus reading: a fallback.
+INDEX_WORDS = 0.65
+
+
+def about_the_index(family: str) -> Score:
+    """A question about the index itself told by its words (`assistant.understanding.intents_index`): no town,
+    no project, no project words and no corpus project that the words point to clearly."""
+    def score(e: Evidence) -> float:
+        if e.index_family != family or e.munis or e.projects or e.elliptical or e.cue(PROJECT) or e.project_noun:
+            return 0.0
+        return 0.0 if e.strong_support or e.decisive_full_support else INDEX_WORDS
+    return score
+
+
 def findings_published(e: Evidence) -> float:
     """Words only the published report answers ("Metropolregionen", "Handlungsfelder")."""
     if not e.cue(FINDINGS) or e.munis or e.projects:
@@ -227,6 +241,9 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("compare", compare, "compare"),
     IntentScorer("position", _cue(0.68, POSITION), "position"),
     IntentScorer("rank", rank, "rank"),
+    IntentScorer("indicators", about_the_index("indicators"), "indicators_by_words", "indicators_by_words"),
+    IntentScorer("method", about_the_index("method"), "method_by_words", "method_by_words"),
+    IntentScorer("findings", about_the_index("findings"), "findings", "findings_by_words"),
     IntentScorer("findings", findings_region, "findings_rule", "findings_region"),
     IntentScorer("value", followup, "followup", "followup"),
     IntentScorer("value", value, "value"),

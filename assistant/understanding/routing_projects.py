@@ -127,7 +127,9 @@ def project_info(e: Evidence) -> float:
 def project_search(e: Evidence) -> float:
     """Project words, or content words the corpus supports that no numeric reading explains."""
     if e.cue(PROJECT) or e.project_noun:
-        return 0.84
+        # project words only in a clause of context, and the question itself asks a number: the number first
+        # (below every numeric reading of a town and a metric, the plain value included)
+        return 0.59 if e.project_words_in_context_only and e.focus_asks_a_number else 0.84
     if e.cue(PROJECT_FACT) and not e.munis and e.full_support.score >= STRONG_SUPPORT:
         return 0.86  # "Glasfaserausbau im EN-Kreis – wie viel Förderung gibt es da?": the index has no funding
     if e.cue(PROJECT_FACT) and e.munis and not e.numeric_shape and e.full_support.score >= SOME_SUPPORT:

@@ -13,7 +13,15 @@ from assistant.index.registry import OVERALL
 from assistant.projects.topics import topic_label
 from assistant.tools.plan import Plan
 from assistant.understanding.evidence import STRONG_SUPPORT, Evidence
-from assistant.understanding.intents import FILLER, FOLLOWUP_FILLER, INTENT_WORDS, QUERY_FILLER, REGION_WORDS, loose_re
+from assistant.understanding.intents import (
+    FILLER,
+    FOLLOWUP_FILLER,
+    INTENT_WORDS,
+    PROJECT,
+    QUERY_FILLER,
+    REGION_WORDS,
+    loose_re,
+)
 from assistant.understanding.intents_projects import LEARN_VERB, WEAK_AT
 from assistant.understanding.plan_args import call, carried_query, query_text, topic
 from assistant.understanding.turn import TurnBase
@@ -46,13 +54,22 @@ class ProjectTurn(TurnBase):
 
     evidence_now: Evidence | None = None  # set by the planner before the builders run
 
-    def project_noun(self) -> bool:
+    def project_noun(self, from_offset: int = 0) -> bool:
         """A word that is a compound ending in a project noun ("Glasfaserprojekte"): the metric finder
-        claims its first part, so the skeleton no longer shows the project cue."""
+        claims its first part, so the skeleton no longer shows the project cue. `from_offset`: only in the
+        text from there on (the question's focus)."""
         # a metric whose own name is about projects ("geförderte Forschungsprojekte") claims the word
         own = [(m.start, m.end) for m in self.ents.metrics if m.metric in self.planner.project_metrics]
-        return any(t.key.endswith(_PROJECT_NOUN) and t.key not in _PROJECT_NOUN
+        return any(t.key.endswith(_PROJECT_NOUN) and t.key not in _PROJECT_NOUN and t.start >= from_offset
                    and not any(start <= t.start < end for start, end in own) for t in self.ents.tokens)
+
+    def project_words_in_context_only(self) -> bool:
+        """Project words only in a clause of context before the question ("Gelsenkirchen ist ja Modellprojekt
+        Smart Cities – liegt die Stadt unter dem Durchschnitt?"): the question itself asks something else."""
+        if not self.focus_start:
+            return False
+        return not PROJECT.search(self.focus) and not self.project_noun(self.focus_start) and (
+            bool(PROJECT.search(self.skeleton)) or self.project_noun())
 
     def projects_elsewhere(self) -> Plan | None:
         """A short follow-up after a project answer, in another place: the same search there. The

@@ -9,6 +9,7 @@ similarity fallback or turned into an honest 'unknown metric'.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,6 +44,19 @@ if TYPE_CHECKING:
     from assistant.index.digital_index import DigitalIndex
     from assistant.understanding.project_catalog import ProjectCatalog
 
+
+
+#: Where a clause of context ends and the question begins: a sentence end, a colon or a dash between words.
+_CLAUSE_BREAK = re.compile(r"[.!?;:](?=\s)|\s[–—-]\s")
+_FOCUS_MIN_WORDS = 3
+
+
+def _focus_start(text: str) -> int:
+    """Offset of the question's last clause that still has a few words of its own (0: the whole text)."""
+    for match in reversed(list(_CLAUSE_BREAK.finditer(text.rstrip()))):
+        if len(text[match.end():].split()) >= _FOCUS_MIN_WORDS:
+            return match.end()
+    return 0
 
 class PlannerParts(Protocol):
     """What a reading needs from the planner (assistant.understanding.planner.Planner has it). A protocol, not an
@@ -90,13 +104,19 @@ class QuestionReading:
         starts = ({p.start for p in self.ents.places} | {m.start for m in self.ents.metrics}
                   | {p.start for p in self.ents.projects})
         words = []
+        self.focus_start = focus_start = _focus_start(text)
+        focus_words = []
         for i, token in enumerate(self.ents.tokens):
             kind = self.ents.owner.get(i)
-            if kind is None:
-                words.append(token.key)
-            elif token.start in starts:
-                words.append(_PLACEHOLDER[kind])
+            word = token.key if kind is None else _PLACEHOLDER[kind] if token.start in starts else None
+            if word is not None:
+                words.append(word)
+                if token.start >= focus_start:
+                    focus_words.append(word)
         self.skeleton = " ".join(words)
+        #: the skeleton of the question itself, after a clause of context ("Gelsenkirchen ist ja Modellprojekt
+        #: Smart Cities – liegt die Stadt trotzdem unter dem Durchschnitt?"); the whole skeleton if there is none
+        self.focus = " ".join(focus_words)
         self.lang = detect_language(self.ents.blanked(), state.language if state.turns else "de")
         self.munis = [p.value for p in self.ents.municipalities] or self.referenced_place(planner, state)
         self.kreise = [p.value for p in self.ents.of_kind("kreis")]
