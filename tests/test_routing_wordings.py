@@ -208,3 +208,22 @@ def test_index_words_beside_a_project_or_a_town_are_not_a_question_about_the_ind
 ])
 def test_the_family_of_a_question_about_the_index_is_told_by_its_words(skeleton: str, family: str | None) -> None:
     assert index_family(skeleton) == family
+
+
+@pytest.mark.parametrize(("question", "tool"), [
+    ("Wo stünde Herne in einem Szenario mit verdoppelter Glasfaserquote?", "what_if_value"),
+    ("How would Bottrop rank if its 5G coverage improved to 90 percent?", "what_if_value"),
+    ("Imagine research had more weight – where would Bochum end up?", "what_if_weights"),
+])
+def test_a_hypothesis_and_a_change_in_any_order_are_a_what_if(planner: Planner, question: str, tool: str) -> None:
+    plan = ask(planner, question)
+    assert plan.intent == "what_if"
+    assert plan.tool_calls[0].name == tool
+
+
+@pytest.mark.parametrize("question", [
+    "In welcher Stadt wurde der CO2-Ausstoß in einem Stadtteil halbiert?",  # "wurde": was, not would
+    "Wie hat sich Essen bei Glasfaser verbessert?",  # a change, but no hypothesis
+])
+def test_a_change_that_happened_is_no_what_if(planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent != "what_if"

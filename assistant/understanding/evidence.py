@@ -99,6 +99,8 @@ class Evidence:
     focus: str = ""
     #: the family of a question about the index itself, by its words (`intents_index.index_family`)
     index_family: str | None = None
+    #: a hypothesis and a change named in any order (`intents_index.what_if_by_words`)
+    what_if_words: bool = False
     project_words_in_context_only: bool = False
 
     def cue(self, pattern: object) -> bool:

@@ -62,3 +62,20 @@ def index_family(skeleton: str) -> IndexFamily | None:
     counts = {family: len(pattern.findall(skeleton)) for family, pattern in _FAMILY_WORDS.items()}
     best = max(_TIE_ORDER, key=lambda family: counts[family])
     return best if counts[best] else None
+
+
+#: A hypothesis ("wenn", "would", "Szenario") and a change of a weight or a value, in any order: a what-if told by
+#: its words ("Wo stünde Herne in einem Szenario mit verdoppelter Glasfaserquote?"), below the what-if phrases.
+HYPOTHESIS_WORDS: Final = loose_re(
+    # (folded words only where the fold is no other word: "wurde" is also "was", "Lage" a situation)
+    r"\b(wenn|falls|if|would|ware|suppose\w*|assum\w*|imagine|"
+    r"angenommen|szenario\w*|scenarios?|simulat\w*|simulier\w*|hypothet\w*)\b")
+CHANGE_WORDS: Final = loose_re(
+    r"\b(gewicht\w*|weight\w*|weigh\w*|verdoppel\w*|doppelt\w*|double\w*|twice|verdreifach\w*|dreifach\w*|triple\w*|"
+    r"halbier\w*|halve\w*|half|steiger\w*|erhoh\w*|raise\w*|increas\w*|improv\w*|verbesser\w*|boost\w*|"
+    r"ausbau\w*|erreich\w*|reach\w*|ohne|without|weglass\w*|leave out|left out)\b")
+
+
+def what_if_by_words(skeleton: str) -> bool:
+    return bool(HYPOTHESIS_WORDS.search(skeleton) and CHANGE_WORDS.search(skeleton))
+

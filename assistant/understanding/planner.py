@@ -53,7 +53,7 @@ from assistant.understanding.intents import (
     loose_re,
 )
 from assistant.understanding.intents_guard import FAKE_ROLE
-from assistant.understanding.intents_index import index_family
+from assistant.understanding.intents_index import index_family, what_if_by_words
 from assistant.understanding.intents_projects import (
     HELP_SEEK,
     LEARN_VERB,
@@ -139,6 +139,7 @@ class Turn(ProjectTurn, ScenarioTurn):
             towns_in_state_project=self.towns_in_state_project(),
             focus=self.focus if self.focus_start else "",
             index_family=index_family(self.skeleton),
+            what_if_words=what_if_by_words(self.skeleton),
             project_words_in_context_only=self.project_words_in_context_only(),
         )
         return evidence

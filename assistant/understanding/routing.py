@@ -134,6 +134,18 @@ def method(e: Evidence) -> float:
     return 0.88 if e.cue(DEFINITION) and not e.munis else 0.0
 
 
+#: A hypothesis and a change together outweigh the ranking, comparison and average words that a what-if also
+#: uses ("How would Bottrop rank if its 5G coverage improved?"); the what-if phrases (0.92) stay above.
+WHAT_IF_WORDS = 0.75
+
+
+def what_if_words(e: Evidence) -> float:
+    """A hypothesis and a change of a weight or a value, with a town or a metric to change: a what-if."""
+    if not e.what_if_words or e.projects or e.cue(PROJECT) or not (e.munis or e.metric):
+        return 0.0
+    return 0.0 if e.cue(METHOD) and not e.cue(HYPOTHETICAL) else WHAT_IF_WORDS
+
+
 #: Below every phrase cue, above the region's findings (0.64) and the weak corpus reading: a fallback.
 INDEX_WORDS = 0.65
 
@@ -241,6 +253,7 @@ SCORERS: tuple[IntentScorer, ...] = (
     IntentScorer("compare", compare, "compare"),
     IntentScorer("position", _cue(0.68, POSITION), "position"),
     IntentScorer("rank", rank, "rank"),
+    IntentScorer("what_if", what_if_words, "what_if_by_words", "what_if_by_words"),
     IntentScorer("indicators", about_the_index("indicators"), "indicators_by_words", "indicators_by_words"),
     IntentScorer("method", about_the_index("method"), "method_by_words", "method_by_words"),
     IntentScorer("findings", about_the_index("findings"), "findings", "findings_by_words"),

@@ -21,8 +21,11 @@ _EQUAL_WEIGHTS = loose_re(r"\b(gleich\w*|equal\w*|same)\b")
 class ScenarioTurn(TurnBase):
     """The what-if builders of a turn."""
 
-    def what_if(self) -> Plan | None:
-        if not WHAT_IF.search(self.skeleton):
+    def what_if_by_words(self) -> Plan | None:
+        return self.what_if(by_words=True)
+
+    def what_if(self, by_words: bool = False) -> Plan | None:
+        if not (WHAT_IF.search(self.skeleton) or by_words):
             return None
         metric = self.named_metric
         if len(self.munis) == 1 and metric in INDICATOR_IDS and not WEIGHT_WORDS.search(fold_loose(self.text)):
