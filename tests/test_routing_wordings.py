@@ -227,3 +227,20 @@ def test_a_hypothesis_and_a_change_in_any_order_are_a_what_if(planner: Planner, 
 ])
 def test_a_change_that_happened_is_no_what_if(planner: Planner, question: str) -> None:
     assert ask(planner, question).intent != "what_if"
+
+
+def test_a_described_project_is_not_filtered_by_a_topic_guessed_from_one_word(planner: Planner) -> None:
+    described = ask(planner, "Masterplan für saubere Luft und emissionsfreie Mobilität nach dem Dieselskandal")
+    assert described.intent == "project_search"
+    assert described.tool_calls[0].args["topic"] is None
+    # a question that is little more than the topic keeps it as a filter
+    assert ask(planner, "Welche Projekte gibt es zu Luftqualität?").tool_calls[0].args["topic"] == "environment_sensors"
+
+
+@pytest.mark.parametrize("question", [
+    "Gibt es im Revier Messstationen, die Stickoxid an Straßen messen?",
+    "AI traffic sensors for climate protection in a Sauerland-edge city",
+])
+def test_a_thing_asked_for_in_the_region_or_near_a_place_outside_it_is_a_project_question(
+        planner: Planner, question: str) -> None:
+    assert ask(planner, question).intent == "project_search"

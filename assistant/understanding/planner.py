@@ -86,6 +86,8 @@ _NO_PLACE_NOTES = frozenset({"refuse", "help", "out_of_scope"})
 _LIST = loose_re(r"\b(welche|wer|which|who|liste|list)\b")
 #: "could Herne do the same?", "kann Marl dasselbe machen?": the project just shown, like a pronoun
 _SAME = loose_re(r"\b(the same|dasselbe|das gleiche|genauso|so was|sowas|so etwas|something like that)\b")
+#: Up to this many query words, a topic named in the question is a filter; beyond, the question describes more.
+_TOPIC_QUERY_WORDS = 3
 _SINGULAR_VERB = loose_re(r"\b(liegt|ist|is|does|steht|schneidet)\b")
 
 
@@ -240,8 +242,12 @@ class Turn(ProjectTurn, ScenarioTurn):
             # for all of them; their names go into the words, which favours projects that name them
             municipality = None
             query = " ".join([query, *self.names(self.munis)])
+        # The topic filters only a question that is little more than the topic ("Projekte zu Luftqualitäts-Sensoren").
+        # In a description, a topic guessed from one word ("saubere Luft") would drop the project the other words
+        # describe (a mobility masterplan is not filed under sensors); the topic's words stay in the query anyway.
+        named_topic = topic(self.ents) if len(query.split()) <= _TOPIC_QUERY_WORDS else None
         return self.make("project_search", [call("search_projects", query=query, municipality=municipality,
-                                                 kreis=kreis, topic=topic(self.ents), k=5)], munis)
+                                                 kreis=kreis, topic=named_topic, k=5)], munis)
 
     def explain(self) -> Plan | None:
         if not EXPLAIN.search(self.skeleton):

@@ -115,7 +115,8 @@ def outside_place(e: Evidence) -> float:
         return 0.0
     if e.outside == e.containing and not e.metric and e.full_support.score >= SOME_SUPPORT:
         return 0.0  # "Mit welchem Konto melde ich mich ... in NRW an?": NRW contains the Ruhr; the corpus answers
-    return 0.5 if not e.metric and e.decisive_support else 0.95
+    # "AI traffic sensors for climate protection in a Sauerland-edge city": words one project answers strongly
+    return 0.5 if not e.metric and (e.decisive_support or e.strong_support) else 0.95
 
 
 # --- project intents -------------------------------------------------------------------------

@@ -142,6 +142,9 @@ def project_search(e: Evidence) -> float:
         return 0.83  # "und in Duisburg?" after a project answer
     if e.cue(HAPPENING) and not e.numeric_shape and e.full_support.score >= STRONG_SUPPORT:
         return 0.7  # "Glasfaserausbau in Essen – was lief da?": what happened is told by projects, not by a value
+    if e.cue(EXISTS) and not e.metric and not e.numeric_shape and not e.munis and e.content_words >= 2 \
+            and e.full_support.score > 0:
+        return 0.68  # "Gibt es im Revier Messstationen, die Stickoxid messen?": a thing asked for, no metric to read
     if not e.numeric_shape and not e.munis:
         if e.cue(ACTIVITY) and e.full_support.score >= STRONG_SUPPORT:
             return 0.8  # "Which fibre roll-outs are under way in the Ruhr?"
