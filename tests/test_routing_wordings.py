@@ -244,3 +244,9 @@ def test_a_described_project_is_not_filtered_by_a_topic_guessed_from_one_word(pl
 def test_a_thing_asked_for_in_the_region_or_near_a_place_outside_it_is_a_project_question(
         planner: Planner, question: str) -> None:
     assert ask(planner, question).intent == "project_search"
+
+
+@pytest.mark.parametrize("question", ['was macht "open ruhr" eigentlich?', "was macht „open ruhr“ eigentlich?"])
+def test_a_name_of_ordinary_words_in_quotes_is_written_as_a_name(planner: Planner, question: str) -> None:
+    plan = ask(planner, question)
+    assert (plan.intent, project_of(plan)) == ("project_info", "openruhr")

@@ -37,6 +37,7 @@ FUZZY_PROJECT = 88.0
 MIN_FUZZY_CHARS = 8
 MAX_FORM_TOKENS = 6
 #: Words that are too ordinary to be a project name on their own (besides the planner's fillers).
+_QUOTES = frozenset("\"'„“”‚‘’»«")
 _ORDINARY = COMMON_WORDS | FILLER | QUERY_FILLER | FOLLOWUP_FILLER | REGION_WORDS
 
 
@@ -211,8 +212,11 @@ class ProjectNames:
 
 
 def _written_as_name(text: str, tokens: tuple[Token, ...], start: int, length: int) -> bool:
-    """Every word capitalised ("Ruhr On"), joined by punctuation ("RUHR.ON"), or three words or more."""
+    """Every word capitalised ("Ruhr On"), joined by punctuation ("RUHR.ON"), in quotes ("gemeinsam smart"),
+    or three words or more."""
     span = tokens[start : start + length]
     joined = length > 1 and all(text[a.end : b.start] in (".", ":", "-", "_", "/")
                                 for a, b in itertools.pairwise(span))
-    return length >= 3 or joined or all(t.text[:1].isupper() for t in span)
+    before, after = text[: span[0].start].rstrip()[-1:], text[span[-1].end :].lstrip()[:1]
+    quoted = bool(before) and before in _QUOTES and after in _QUOTES
+    return length >= 3 or joined or quoted or all(t.text[:1].isupper() for t in span)
