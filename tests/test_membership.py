@@ -7,6 +7,7 @@ import pytest
 from assistant.answers.answer_writer import AnswerWriter
 from assistant.answers.answers_knowledge import membership
 from assistant.index.digital_index import DigitalIndex
+from assistant.projects.membership import membership as project_membership
 from assistant.tools.tool_results import ToolResult
 from tests.chat_support import project
 
@@ -27,3 +28,15 @@ def test_the_answer_says_whether_the_town_takes_part(index: DigitalIndex, fields
     registry = index.registry
     asked = next(m for m in registry.municipalities if m.name == town)
     assert expected in membership(AnswerWriter(registry, "de"), card(**fields), [asked])
+
+
+@pytest.mark.parametrize(("town", "town_kreis", "members", "kreise", "scope", "expected"), [
+    ("Bergkamen", "Kreis Unna", ["Bergkamen"], [], "kreis", "member"),
+    ("Bönen", "Kreis Unna", ["Bergkamen"], ["Kreis Unna"], "kreis", "kreis"),
+    ("Herne", None, [], [], "region", "region"),
+    ("Herne", None, ["Bochum"], [], "region", "none"),  # a region project that names its towns names them all
+    ("Dorsten", "Kreis Recklinghausen", ["Bottrop"], [], "municipality", "none"),
+])
+def test_one_membership_rule_for_the_planner_and_the_answer(town: str, town_kreis: str | None, members: list[str],
+                                                            kreise: list[str], scope: str, expected: str) -> None:
+    assert project_membership(town, town_kreis, members, kreise, scope) == expected

@@ -13,6 +13,7 @@ from typing import Any
 from assistant.answers.answer_templates import METHOD_TEXT, STATUS_LABELS
 from assistant.answers.answer_writer import AnswerWriter, fmt, phrase
 from assistant.index.registry import Municipality
+from assistant.projects.membership import membership as project_membership
 from assistant.projects.topics import topic_label
 from assistant.tools.tool_results import ToolResult
 
@@ -140,17 +141,11 @@ def membership(w: AnswerWriter, r: ToolResult, towns: Sequence[Municipality]) ->
     project = r.projects[0]
     members = set(project.get("municipalities") or [])
     kreise = set(project.get("kreis") or [])
-    lines = []
-    for town in towns:
-        if town.name in members:
-            lines.append(phrase("project_member", w.lang, name=town.name))
-        elif town.kreis in kreise:  # a Kreis-wide project names only some of its towns
-            lines.append(phrase("project_kreis_member", w.lang, name=town.name, kreis=town.kreis))
-        elif project.get("scope") == "region" and not members:
-            lines.append(phrase("project_region_member", w.lang, name=town.name))
-        else:
-            lines.append(phrase("project_not_member", w.lang, name=town.name))
-    return "\n".join(lines)
+    keys = {"member": "project_member", "kreis": "project_kreis_member", "region": "project_region_member",
+            "none": "project_not_member"}
+    scope = project.get("scope")
+    return "\n".join(phrase(keys[project_membership(town.name, town.kreis, members, kreise, scope)], w.lang,
+                            name=town.name, kreis=town.kreis) for town in towns)
 
 
 def _learn_from(w: AnswerWriter, r: ToolResult, _intent: str) -> str:

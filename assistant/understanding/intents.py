@@ -107,8 +107,12 @@ REGION_WORDS: Final = frozenset(
 # --- municipality-centred intents ----------------------------------------------------------------
 #: The mark of a hypothesis. A method question that names weights ("Wie wird der Index berechnet – sind alle
 #: Indikatoren gleich gewichtet?") asks how it is, not what would be: without one of these it is no what-if.
-HYPOTHETICAL = loose_re(r"\b(wenn|falls|if|would|ware|waren|wurde|wurden|hatte|hatten|angenommen|suppose\w*|assum\w*|"
-                        r"imagine|stell dir vor|ohne|without|excluding|mal|doppelt\w*|double\w*|halb\w*|half)\b")
+#: The words that mark a hypothesis on their own, in any question (folded only where the fold is no other word:
+#: "wurde" is also "was", "Lage" a situation); `assistant.understanding.intents_index` reads what-ifs by them.
+HYPOTHESIS_WORDS_RE = (r"wenn|falls|if|would|ware|suppose\w*|assum\w*|imagine|angenommen|szenario\w*|scenarios?|"
+                       r"simulat\w*|simulier\w*|hypothet\w*")
+HYPOTHETICAL = loose_re(rf"\b({HYPOTHESIS_WORDS_RE}|waren|wurde|wurden|hatte|hatten|stell dir vor|ohne|without|"
+                        r"excluding|mal|doppelt\w*|double\w*|halb\w*|half)\b")
 WHAT_IF = any_of(
     r"\bwas (ware|wurde|passiert|passierte|geschieht|andert sich)\b.{0,60}\b(wenn|falls|bei|ohne)\b",
     r"\bwas wenn\b", r"\bangenommen\b", r"\bwie (sahe|sieht|ware)\b.{0,50}\b(aus )?(wenn|falls|ohne)\b",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-from assistant.understanding.intents import loose_re
+from assistant.understanding.intents import HYPOTHESIS_WORDS_RE, loose_re
 
 IndexFamily = Literal["indicators", "method", "findings"]
 
@@ -66,10 +66,7 @@ def index_family(skeleton: str) -> IndexFamily | None:
 
 #: A hypothesis ("wenn", "would", "Szenario") and a change of a weight or a value, in any order: a what-if told by
 #: its words ("Wo stünde Herne in einem Szenario mit verdoppelter Glasfaserquote?"), below the what-if phrases.
-HYPOTHESIS_WORDS: Final = loose_re(
-    # (folded words only where the fold is no other word: "wurde" is also "was", "Lage" a situation)
-    r"\b(wenn|falls|if|would|ware|suppose\w*|assum\w*|imagine|"
-    r"angenommen|szenario\w*|scenarios?|simulat\w*|simulier\w*|hypothet\w*)\b")
+HYPOTHESIS_WORDS: Final = loose_re(rf"\b({HYPOTHESIS_WORDS_RE})\b")
 CHANGE_WORDS: Final = loose_re(
     r"\b(gewicht\w*|weight\w*|weigh\w*|verdoppel\w*|doppelt\w*|double\w*|twice|verdreifach\w*|dreifach\w*|triple\w*|"
     r"halbier\w*|halve\w*|half|steiger\w*|erhoh\w*|raise\w*|increas\w*|improv\w*|verbesser\w*|boost\w*|"

@@ -21,6 +21,7 @@ from assistant.core.text_safety import question_text
 from assistant.index.digital_index import DigitalIndex
 from assistant.index.registry import AREA_IDS, INDICATOR_IDS, OVERALL
 from assistant.projects.embeddings import Embedder
+from assistant.projects.membership import membership
 from assistant.tools.plan import ConversationState, Plan
 from assistant.understanding.entities import EntityFinder
 from assistant.understanding.evidence import (
@@ -150,9 +151,9 @@ class Turn(ProjectTurn, ScenarioTurn):
         doc = self.planner.catalog.docs.get(self.state.project or "")
         if doc is None or not self.munis:
             return False
+        kreise = [doc.kreis] if doc.kreis else []
         towns = [self.registry.municipality(m) for m in self.munis]
-        return all(t.name in doc.municipalities or (doc.kreis is not None and t.kreis == doc.kreis)
-                   or (doc.scope == "region" and not doc.municipalities) for t in towns)
+        return all(membership(t.name, t.kreis, doc.municipalities, kreise, doc.scope) != "none" for t in towns)
 
     def in_named_town(self, project: str | None) -> bool:
         """Whether a project (the one the question's words support best) belongs to a town it names."""
